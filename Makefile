@@ -1,0 +1,58 @@
+# The Back Mice book. `make book` builds it, `make test` tests it. See README.md.
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+.DEFAULT_GOAL := book
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HTML := _build/html
+PORT ?= 8000
+SOURCES := $(shell find chapters widgets data _ext -type f \( -name '*.md' -o -name '*.py' -o -name '*.csv' \) 2>/dev/null) \
+           _config.yml _toc.yml intro.md references.bib
+
+.PHONY: book test lint serve clean bench pdf
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.book-installed: requirements.txt | $(BIN)/activate
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.book-installed
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+## book: create .venv if needed, install requirements.txt, build _build/html strictly
+book: $(HTML)/index.html
+
+# jupyter-cache keys on cell source only, and Sphinx does not track extension code:
+# when the widgets, their data or the build glue change, drop the execution cache
+# and the doctrees so every chapter is re-executed and re-written.
+_build/.inputs-stamp: $(shell find widgets data _ext _static -type f 2>/dev/null) references.bib requirements.txt
+	rm -rf _build/.jupyter_cache _build/.doctrees
+	mkdir -p _build
+	touch $@
+
+$(HTML)/index.html: $(VENV)/.book-installed _build/.inputs-stamp $(SOURCES)
+	$(BIN)/jupyter-book build . --builder html -n -W --keep-going
+	touch $@
+
+## test: install dev requirements, build if needed, lint, run the whole test suite
+test: $(VENV)/.dev-installed book lint
+	$(BIN)/python -m pytest
+
+## lint: ruff and codespell
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check widgets tests _ext
+	$(BIN)/ruff format --check widgets tests _ext
+
+## serve: preview the built book on http://127.0.0.1:$(PORT)
+serve: book
+	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(HTML)
+
+## clean: remove the build and the execution cache (keeps .venv)
+clean:
+	rm -rf _build

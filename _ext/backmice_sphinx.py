@@ -1,0 +1,108 @@
+"""Sphinx glue for the Back Mice book (loaded through ``sphinx.local_extensions``).
+
+It does three things, each in one place:
+
+1. Marks the build, so kernels started by myst-nb render figures for the static
+   book (``BACKMICE_BOOK=1``; see :mod:`widgets.render`).
+2. Serves plotly.js from the book's own ``_static/``: the file is copied at build
+   time from the installed plotly package, so the JavaScript always matches the
+   Python version, and it is loaded once, only on pages that hold a figure.
+3. Unhooks sphinx-thebe (see :func:`drop_thebe`).
+4. Offers every chapter as a ``.ipynb`` download, generated with jupytext from the
+   MyST source (no outputs, so it runs in a fresh kernel).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import jupytext
+import plotly
+from sphinx.application import Sphinx
+
+BOOK_ENV = "BACKMICE_BOOK"
+PLOTLY_JS = f"plotly-{plotly.__version__}.min.js"
+PLOTLY_MARKER = 'class="plotly-graph-div'
+
+
+def _plotly_source() -> Path:
+    """The plotly.min.js shipped inside the installed plotly package."""
+    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+def _is_notebook_source(path: Path) -> bool:
+    """True for a MyST markdown file with a jupytext kernelspec header."""
+    if path.suffix != ".md" or not path.exists():
+        return False
+    head = path.read_text(encoding="utf-8")[:600]
+    return head.startswith("---") and "kernelspec:" in head
+
+
+def add_page_assets(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Load plotly.js on figure pages and point the download button at a notebook."""
+    if "body" in context:
+        context["body"] = fix_citation_list_role(context["body"])
+    if PLOTLY_MARKER in context.get("body", ""):
+        app.add_js_file(PLOTLY_JS, priority=200)
+    source = Path(app.env.doc2path(pagename))
+    if _is_notebook_source(source):
+        context["ipynb_source"] = pagename + ".ipynb"
+
+
+def write_notebooks(app: Sphinx, exception: Exception | None) -> None:
+    """Write plotly.js and one unexecuted .ipynb per chapter into the HTML output."""
+    if exception is not None or app.builder.format != "html":
+        return
+    static = Path(app.outdir) / "_static"
+    static.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(_plotly_source(), static / PLOTLY_JS)
+    for docname in sorted(app.env.found_docs):
+        source = Path(app.env.doc2path(docname))
+        if not _is_notebook_source(source):
+            continue
+        notebook = jupytext.read(source)
+        target = Path(app.outdir) / "_sources" / f"{docname}.ipynb"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        jupytext.write(notebook, target, fmt="ipynb")
+
+
+def drop_thebe(app: Sphinx) -> None:
+    """Unhook sphinx-thebe, which Jupyter Book always loads.
+
+    The book runs live code in downloaded notebooks, not through thebe. Left in,
+    sphinx-thebe injects its configuration script twice (a console error on every
+    page: ``THEBE_JS_URL`` already declared) and points at a CDN.
+    """
+    for listeners in app.events.listeners.values():
+        for listener in list(listeners):
+            if getattr(listener.handler, "__module__", "") == "sphinx_thebe":
+                app.disconnect(listener.id)
+    app.registry.css_files = [
+        (name, attributes)
+        for name, attributes in app.registry.css_files
+        if name != "sphinx-thebe.css"
+    ]
+
+
+def fix_citation_list_role(body: str) -> str:
+    """Drop ``role="list"`` from docutils' citation list.
+
+    Its children are ``doc-biblioentry`` elements, not list items, so the list role
+    is an ARIA error (axe: aria-required-children, critical).
+    """
+    return body.replace('<div role="list" class="citation-list">', '<div class="citation-list">')
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the handlers; mark the process so notebook kernels inherit it."""
+    os.environ[BOOK_ENV] = "1"
+    drop_thebe(app)
+    app.add_css_file("backmice.css")
+    app.connect("html-page-context", add_page_assets, priority=400)
+    app.connect("build-finished", write_notebooks, priority=900)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,145 @@
+"""How a figure reaches the reader: static book page or live notebook.
+
+:class:`BookFigure` is a plotly ``go.Figure`` that also carries a caption, a text
+alternative (alt text) and the table of numbers it plots.
+
+* During the book build (``BACKMICE_BOOK=1``, set by ``_ext/backmice_sphinx.py``)
+  it displays as plain ``text/html``: a ``<figure>`` with the plot, its caption and
+  a dropdown holding the alt text and the data table. The HTML loads no plotly.js
+  (the page loads the book's own copy once), no MathJax, and its element id is a
+  hash of the figure, so two builds give identical pages.
+* Anywhere else (JupyterLab, Colab, VS Code) it displays exactly as plotly would.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import os
+from collections.abc import Sequence
+from typing import Any
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+BOOK_ENV = "BACKMICE_BOOK"
+
+#: plotly.js options used in the book: no logo, modebar only on hover, responsive.
+PLOT_CONFIG: dict[str, Any] = {
+    "responsive": True,
+    "displaylogo": False,
+    "displayModeBar": "hover",
+    "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+}
+
+
+def in_book_build() -> bool:
+    """True while the book is being built (the environment variable is set)."""
+    return os.environ.get(BOOK_ENV) == "1"
+
+
+class BookFigure(go.Figure):
+    """A plotly figure with the caption, alt text and data table that go with it."""
+
+    def __init__(
+        self,
+        *args: Any,
+        caption: str = "",
+        alt: str = "",
+        columns: Sequence[str] = (),
+        rows: Sequence[Sequence[Any]] = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._caption = caption
+        self._alt = alt
+        self._columns = tuple(str(column) for column in columns)
+        self._rows = tuple(tuple(row) for row in rows)
+
+    @property
+    def caption(self) -> str:
+        """The caption printed under the figure."""
+        return self._caption
+
+    @property
+    def alt(self) -> str:
+        """A text alternative that says what the figure shows."""
+        return self._alt
+
+    @property
+    def table(self) -> tuple[tuple[str, ...], tuple[tuple[Any, ...], ...]]:
+        """The plotted numbers: ``(columns, rows)``."""
+        return self._columns, self._rows
+
+    def element_id(self) -> str:
+        """A stable id derived from the figure's content (no random UUIDs)."""
+        digest = hashlib.sha1(self.to_json().encode("utf-8")).hexdigest()
+        return f"bm-{digest[:12]}"
+
+    def to_book_html(self) -> str:
+        """The figure as the static book shows it."""
+        element = self.element_id()
+        height = self.layout.height or 450
+        plot = pio.to_html(
+            self,
+            config=PLOT_CONFIG,
+            include_plotlyjs=False,
+            include_mathjax=False,
+            full_html=False,
+            div_id=element,
+            default_height=f"{height}px",
+            validate=False,
+        )
+        return (
+            f'<figure class="bm-figure" aria-label="{html.escape(self.alt)}">'
+            f"{plot}"
+            f'<figcaption class="bm-caption">{html.escape(self.caption)}</figcaption>'
+            f'<details class="bm-alt"><summary>Text description and data</summary>'
+            f"<p>{html.escape(self.alt)}</p>{self._table_html(element)}</details>"
+            "</figure>"
+        )
+
+    def _table_html(self, element: str) -> str:
+        """The data table as accessible HTML (header cells with scope)."""
+        if not self._columns:
+            return ""
+        head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in self._columns)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in row) + "</tr>"
+            for row in self._rows
+        )
+        return (
+            f'<div class="bm-table-wrap" role="region" tabindex="0" '
+            f'aria-labelledby="{element}-table-caption">'
+            f'<table class="bm-table"><caption id="{element}-table-caption">'
+            f"Data: {html.escape(self.caption)}</caption>"
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+        )
+
+    def _ipython_display_(self) -> None:
+        """Book build: display our HTML bundle. Elsewhere: plotly's own display."""
+        if in_book_build():
+            from IPython.display import display
+
+            display(self._repr_mimebundle_(), raw=True)
+        else:
+            super()._ipython_display_()
+
+    def _repr_mimebundle_(
+        self, include: Any = None, exclude: Any = None, validate: bool = True, **kwargs: Any
+    ) -> dict[str, Any]:
+        """Book build: HTML only. Elsewhere: plotly's own interactive output."""
+        if in_book_build():
+            return {"text/html": self.to_book_html(), "text/plain": self.caption}
+        return super()._repr_mimebundle_(include, exclude, validate, **kwargs)
+
+
+def _cell(value: Any) -> str:
+    """Format a table cell: empty for None, tuples joined, floats trimmed."""
+    if value is None:
+        return ""
+    if isinstance(value, tuple):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)

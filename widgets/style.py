@@ -1,0 +1,69 @@
+"""Colours and layout defaults shared by every figure in the book.
+
+The palette is Okabe & Ito's (2008) colour-blind-safe set: its eight colours stay
+distinguishable under the common forms of colour-vision deficiency. Figures never
+rely on colour alone: markers also differ in symbol, and every figure has a text
+alternative and a data table.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+#: Okabe-Ito colours, in the order figures use them.
+OKABE_ITO: tuple[str, ...] = (
+    "#0072B2",  # blue
+    "#D55E00",  # vermillion
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#E69F00",  # orange
+    "#56B4E9",  # sky blue
+    "#F0E442",  # yellow (never for text or thin lines on white)
+    "#000000",  # black
+)
+
+#: Marker symbols paired with the colours, so no figure relies on colour alone.
+SYMBOLS: tuple[str, ...] = (
+    "circle",
+    "diamond",
+    "square",
+    "triangle-up",
+    "cross",
+    "x",
+    "star",
+    "hexagon",
+)
+
+TEXT = "#1a1a1a"
+GRID = "#d9d9d9"
+FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
+
+
+def template() -> go.layout.Template:
+    """A small template: white card, dark text, Okabe-Ito colours.
+
+    The white paper keeps figures readable in the book's dark mode too (the plot is
+    shown as a light card), and it keeps the serialised figure small.
+    """
+    return go.layout.Template(
+        layout={
+            "colorway": list(OKABE_ITO),
+            "font": {"family": FONT_FAMILY, "size": 14, "color": TEXT},
+            "paper_bgcolor": "#ffffff",
+            "plot_bgcolor": "#ffffff",
+            "xaxis": {"gridcolor": GRID, "linecolor": TEXT, "zeroline": False},
+            "yaxis": {"gridcolor": GRID, "linecolor": TEXT, "zeroline": False},
+            "hoverlabel": {"font": {"family": FONT_FAMILY, "size": 13}},
+            "margin": {"l": 60, "r": 20, "t": 60, "b": 50},
+        }
+    )
+
+
+def colour(index: int) -> str:
+    """The palette colour for series ``index`` (cycling)."""
+    return OKABE_ITO[index % len(OKABE_ITO)]
+
+
+def symbol(index: int) -> str:
+    """The marker symbol for series ``index`` (cycling)."""
+    return SYMBOLS[index % len(SYMBOLS)]
