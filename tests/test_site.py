@@ -9,11 +9,12 @@ from conftest import ROOT, toc_docnames
 from pagecheck import PageReport, check_page
 
 PAGES = toc_docnames()
-FIGURE_CALL = re.compile(r"^\s*\w+\.figure\(.*\)\s*$", re.MULTILINE)
+# A figure cell calls a widget function named `figure` or `<something>_figure`.
+FIGURE_CALL = re.compile(r"^\s*\w+\.(?:\w+_)?figure\(.*\)\s*$", re.MULTILINE)
 
 
 def expected_figures(docname: str) -> int:
-    """How many figures the page's source asks for (cells calling ``x.figure()``)."""
+    """How many figures the page's source asks for (cells calling ``x.figure()`` etc.)."""
     source = ROOT / f"{docname}.md"
     return len(FIGURE_CALL.findall(source.read_text(encoding="utf-8")))
 
