@@ -44,10 +44,20 @@ $(HTML)/index.html: $(VENV)/.book-installed _build/.inputs-stamp $(SOURCES)
 test: $(VENV)/.dev-installed book lint
 	$(BIN)/python -m pytest
 
-## lint: ruff and codespell
+## lint: ruff (lint + format check) and codespell
 lint: $(VENV)/.dev-installed
-	$(BIN)/ruff check widgets tests _ext
-	$(BIN)/ruff format --check widgets tests _ext
+	$(BIN)/ruff check widgets tests tools _ext
+	$(BIN)/ruff format --check widgets tests tools _ext
+	$(BIN)/codespell chapters intro.md widgets tests tools _ext README.md CONTRIBUTING.md ACCESSIBILITY.md
+
+## bench: cold and warm build times (median of RUNS) and page weights against budgets
+RUNS ?= 3
+bench: $(VENV)/.dev-installed
+	$(BIN)/python tools/bench.py --runs $(RUNS)
+
+## pdf: the whole book as one PDF (_build/pdf/book.pdf), printed by Chromium
+pdf: $(VENV)/.dev-installed book
+	$(BIN)/python tools/pdf.py
 
 ## serve: preview the built book on http://127.0.0.1:$(PORT)
 serve: book

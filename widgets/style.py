@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 #: Okabe-Ito colours, in the order figures use them.
 OKABE_ITO: tuple[str, ...] = (
     "#0072B2",  # blue
-    "#D55E00",  # vermillion
+    "#D55E00",  # vermilion
     "#009E73",  # bluish green
     "#CC79A7",  # reddish purple
     "#E69F00",  # orange

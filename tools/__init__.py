@@ -1,0 +1,1 @@
+"""Developer tools: the benchmark (bench.py) and the PDF edition (pdf.py)."""
