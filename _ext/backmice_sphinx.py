@@ -7,7 +7,8 @@ It does three things, each in one place:
 2. Serves plotly.js from the book's own ``_static/``: the file is copied at build
    time from the installed plotly package, so the JavaScript always matches the
    Python version, and it is loaded once, only on pages that hold a figure.
-3. Unhooks sphinx-thebe (see :func:`drop_thebe`).
+3. Unhooks sphinx-thebe (see :func:`drop_thebe`) and hides launch buttons until
+   the repository URL is set.
 4. Offers every chapter as a ``.ipynb`` download, generated with jupytext from the
    MyST source (no outputs, so it runs in a fresh kernel).
 """
@@ -98,11 +99,24 @@ def fix_citation_list_role(body: str) -> str:
     return body.replace('<div role="list" class="citation-list">', '<div class="citation-list">')
 
 
+def launch_buttons_need_repository(app: Sphinx, config: Any) -> None:
+    """Show launch buttons only once ``repository.url`` is set in ``_config.yml``.
+
+    Binder, JupyterHub and Colab links are built from the repository URL; while it is
+    empty there is nothing to launch (and sphinx-book-theme would fail), so the
+    buttons are switched off.
+    """
+    options = config.html_theme_options
+    if not options.get("repository_url"):
+        options["launch_buttons"] = {}
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the handlers; mark the process so notebook kernels inherit it."""
     os.environ[BOOK_ENV] = "1"
     drop_thebe(app)
     app.add_css_file("backmice.css")
+    app.connect("config-inited", launch_buttons_need_repository)
     app.connect("html-page-context", add_page_assets, priority=400)
     app.connect("build-finished", write_notebooks, priority=900)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
