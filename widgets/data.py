@@ -71,7 +71,7 @@ def citation(key: str) -> str:
         raise ValueError(f"argument 'key' must be a references.bib key, got {key!r}")
     entry = _bib_entries()[key]
     people = entry.persons.get("author", [])
-    surnames = [" ".join(person.last_names) for person in people]
+    surnames = [" ".join(person.prelast_names + person.last_names) for person in people]
     others = "others" in surnames or len(surnames) > 2
     surnames = [name for name in surnames if name != "others"]
     if not surnames:

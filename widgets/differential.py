@@ -1,0 +1,574 @@
+"""Differential-diagnosis explorer: which conditions fit a presenting finding (chapter 3).
+
+``data/differential.csv`` is a matrix of conditions × clinical findings. Each row is
+one cell: how well the finding fits the condition (``level``: typical, possible,
+atypical or unknown) and on what ``basis``: either ``cited`` with references.bib
+keys in ``source``, or ``general clinical teaching`` with ``source`` left empty. A
+short ``note`` says what the source (or the teaching) states.
+
+The ranking used by :func:`rank` and :func:`app` is a teaching device, not a
+diagnostic rule: every ticked finding adds 2 points to a condition where it is
+typical, 1 where it is possible, 0 where it is unknown and takes 1 away where it is
+atypical (see :data:`SCORES`). It is educational, not diagnostic.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import plotly.graph_objects as go
+
+from . import style
+from .data import DataError, Field, Row, check_choice, citation, load_table
+from .render import BookFigure
+
+CONDITIONS: tuple[str, ...] = (
+    "Back mouse (episacral lipoma)",
+    "Lipoma",
+    "Angiolipoma",
+    "Liposarcoma",
+    "Epidermoid (sebaceous) cyst",
+    "Lumbar hernia (Petit or Grynfeltt)",
+    "Superior cluneal nerve entrapment",
+    "Middle cluneal nerve entrapment",
+    "Iliac crest pain syndrome (trigger point)",
+    "Sacroiliac joint pain",
+    "Facet joint pain",
+    "Lumbar radiculopathy",
+    "Greater trochanteric pain syndrome",
+)
+
+#: Row labels for the figure (two lines each, so the matrix keeps its width).
+SHORT_CONDITIONS: dict[str, str] = {
+    "Back mouse (episacral lipoma)": "Back mouse<br>(episacral lipoma)",
+    "Lipoma": "Lipoma",
+    "Angiolipoma": "Angiolipoma",
+    "Liposarcoma": "Liposarcoma",
+    "Epidermoid (sebaceous) cyst": "Epidermoid<br>(sebaceous) cyst",
+    "Lumbar hernia (Petit or Grynfeltt)": "Lumbar hernia<br>(Petit, Grynfeltt)",
+    "Superior cluneal nerve entrapment": "Superior cluneal<br>nerve entrapment",
+    "Middle cluneal nerve entrapment": "Middle cluneal<br>nerve entrapment",
+    "Iliac crest pain syndrome (trigger point)": "Iliac crest pain<br>syndrome",
+    "Sacroiliac joint pain": "Sacroiliac<br>joint pain",
+    "Facet joint pain": "Facet joint pain",
+    "Lumbar radiculopathy": "Lumbar<br>radiculopathy",
+    "Greater trochanteric pain syndrome": "Greater trochanteric<br>pain syndrome",
+}
+
+#: Findings: identifier -> (column label, full wording).
+FEATURES: dict[str, tuple[str, str]] = {
+    "psis_nodule": ("Mobile nodule near PSIS", "A mobile, rubbery nodule near the PSIS"),
+    "tender_lump": ("Tender lump", "A lump that is tender to press"),
+    "big_deep": ("Over 5 cm, deep or growing", "A lump over 5 cm, deep to the fascia or growing"),
+    "punctum": ("Skin-attached, punctum", "A lump attached to the skin with a central punctum"),
+    "cough_bulge": ("Bulge on coughing", "A reducible bulge that grows with coughing or straining"),
+    "crest_point": (
+        "Crest point ~7 cm",
+        "A tender point on the iliac crest about 7 cm from the midline",
+    ),
+    "injection": (
+        "Relief from anaesthetic",
+        "Pain relieved by local anaesthetic injected at the tender spot",
+    ),
+    "thigh_only": ("Leg pain stops above knee", "Leg symptoms that stop above the knee"),
+    "below_knee": (
+        "Below knee + neuro signs",
+        "Pain below the knee in a dermatome, with neurological signs",
+    ),
+    "si_tests": ("SI provocation tests", "Pain on sacroiliac provocation tests"),
+    "trochanter": ("Trochanter tender", "Tenderness over the greater trochanter"),
+}
+
+LEVELS: tuple[str, ...] = ("typical", "possible", "atypical", "unknown")
+CITED = "cited"
+TEACHING = "general clinical teaching"
+BASES: tuple[str, ...] = (CITED, TEACHING)
+
+#: Points a ticked finding adds to a condition, by level.
+SCORES: dict[str, int] = {"typical": 2, "possible": 1, "unknown": 0, "atypical": -1}
+
+#: Text shown in each cell (the level, so the figure never relies on colour alone).
+SYMBOLS: dict[str, str] = {"typical": "++", "possible": "+", "atypical": "−", "unknown": "?"}
+TEACHING_MARK = "*"
+
+#: Okabe-Ito colours per level, and the faded versions used for rows that do not fit.
+LEVEL_COLOURS: dict[str, str] = {
+    "typical": "#0072B2",
+    "possible": "#56B4E9",
+    "atypical": "#F5CF7F",  # Okabe-Ito orange (#E69F00) lightened, so the fits stand out
+    "unknown": "#EEEEEE",
+}
+FADE = 0.75  # share of white mixed into a faded cell
+
+NO_FINDING = "none"
+FIT = ("typical", "possible")  # levels at which a condition "fits" a presenting finding
+
+# Pixel offsets above the top of the matrix (the column labels take the first ~135 px).
+STATUS_SHIFT = 142
+MENU_SHIFT = 172
+
+FIELDS = (
+    Field("condition", choices=CONDITIONS),
+    Field("feature", choices=tuple(FEATURES)),
+    Field("level", choices=LEVELS),
+    Field("basis", choices=BASES),
+    Field("source", "cite", required=False),
+    Field("note", required=False),
+)
+
+FILENAME = "data/differential.csv"
+NOT_DIAGNOSTIC = (
+    "Educational, not diagnostic — see a clinician. Only a clinician who examines you "
+    "can diagnose a lump or a pain."
+)
+
+
+def validate(rows: list[Row], filename: str = FILENAME) -> list[Row]:
+    """Check the rules that span a row or the whole table; return ``rows``.
+
+    * ``basis`` is ``cited`` exactly when ``source`` holds at least one key;
+    * each condition × finding pair appears once, and every pair is present.
+
+    Row numbers count data rows from 1, as :func:`widgets.data.parse_rows` does.
+    """
+    seen: set[tuple[str, str]] = set()
+    for number, row in enumerate(rows, start=1):
+        has_source = bool(row["source"])
+        if row["basis"] == CITED and not has_source:
+            raise DataError(
+                f"{filename}, row {number}, field 'source': basis is 'cited' but no source is given"
+            )
+        if row["basis"] == TEACHING and has_source:
+            raise DataError(
+                f"{filename}, row {number}, field 'source': basis is {TEACHING!r}, "
+                "so source must be empty (use basis 'cited' for a citation)"
+            )
+        pair = (row["condition"], row["feature"])
+        if pair in seen:
+            raise DataError(
+                f"{filename}, row {number}, field 'feature': {pair[1]!r} already given "
+                f"for {pair[0]!r}"
+            )
+        seen.add(pair)
+    missing = [(c, f) for c in CONDITIONS for f in FEATURES if (c, f) not in seen]
+    if missing:
+        condition, feature = missing[0]
+        raise DataError(
+            f"{filename}: no row for condition {condition!r} and feature {feature!r} "
+            f"({len(missing)} cells missing)"
+        )
+    return rows
+
+
+def load() -> list[Row]:
+    """The validated rows of ``data/differential.csv``."""
+    return validate(load_table("differential", FIELDS))
+
+
+def _cells(rows: Iterable[Row]) -> dict[tuple[str, str], Row]:
+    """The rows keyed by (condition, feature)."""
+    return {(row["condition"], row["feature"]): row for row in rows}
+
+
+def check_findings(findings: Sequence[str]) -> list[str]:
+    """``findings`` as a list without repeats, if every entry is a known finding; else raise."""
+    if isinstance(findings, str) or not isinstance(findings, Sequence):
+        raise ValueError(
+            f"argument 'findings' must be a sequence of findings from {list(FEATURES)}, "
+            f"got {findings!r}"
+        )
+    for finding in findings:
+        if not isinstance(finding, str) or finding not in FEATURES:
+            raise ValueError(
+                f"argument 'findings' must contain only {list(FEATURES)}, got {finding!r}"
+            )
+    return list(dict.fromkeys(findings))
+
+
+def rank(findings: Sequence[str]) -> list[tuple[str, int]]:
+    """Every condition with its score for ``findings``, best fit first.
+
+    A finding scores 2 where it is typical, 1 where possible, 0 where unknown and
+    -1 where atypical (:data:`SCORES`). Ties keep the order of :data:`CONDITIONS`.
+    This is a teaching aid, not a diagnostic rule.
+    """
+    chosen = check_findings(findings)
+    cells = _cells(load())
+    scores = [
+        (condition, sum(SCORES[cells[(condition, f)]["level"]] for f in chosen))
+        for condition in CONDITIONS
+    ]
+    return sorted(scores, key=lambda item: -item[1])
+
+
+def _basis_text(row: Row) -> str:
+    """The basis of one cell for hover text and tables."""
+    if row["basis"] == TEACHING:
+        return "general clinical teaching * (no citation)"
+    return "<br>".join(citation(key) for key in row["source"])
+
+
+def _wrap(text: str, width: int = 60) -> str:
+    """Break ``text`` into hover lines of about ``width`` characters."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        if current and len(current) + 1 + len(word) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    if current:
+        lines.append(current)
+    return "<br>".join(lines)
+
+
+def _hover(row: Row) -> str:
+    """Hover text for one cell: level, basis and note (the template adds the rest)."""
+    parts = [
+        f"Level: <b>{row['level']}</b>",
+        f"Basis: {_basis_text(row)}",
+    ]
+    if row["note"]:
+        parts.append(_wrap(html.escape(row["note"], quote=False)))
+    return "<br>".join(parts)
+
+
+def _cell_text(row: Row) -> str:
+    """The symbol printed in a cell, starred for general clinical teaching."""
+    mark = TEACHING_MARK if row["basis"] == TEACHING else ""
+    return SYMBOLS[row["level"]] + mark
+
+
+def _fade(colour: str) -> str:
+    """``colour`` mixed with white (for rows that do not fit the chosen finding)."""
+    rgb = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    mixed = [round(c + (255 - c) * FADE) for c in rgb]
+    return "#" + "".join(f"{c:02X}" for c in mixed)
+
+
+def _colourscale() -> list[list[Any]]:
+    """A stepped scale: z 0-3 are the levels, z 4-7 their faded versions."""
+    colours = [LEVEL_COLOURS[level] for level in LEVELS]
+    colours += [_fade(colour) for colour in colours]
+    steps = len(colours)
+    scale: list[list[Any]] = []
+    for i, colour in enumerate(colours):
+        scale.append([i / steps, colour])
+        scale.append([(i + 1) / steps, colour])
+    return scale
+
+
+def fits(cells: dict[tuple[str, str], Row], finding: str) -> list[bool]:
+    """For each condition, whether ``finding`` is typical or possible there."""
+    if finding == NO_FINDING:
+        return [True] * len(CONDITIONS)
+    return [cells[(condition, finding)]["level"] in FIT for condition in CONDITIONS]
+
+
+def _z(cells: dict[tuple[str, str], Row], finding: str) -> list[list[int]]:
+    """The colour index of every cell; rows that do not fit ``finding`` are faded."""
+    bright = fits(cells, finding)
+    return [
+        [
+            LEVELS.index(cells[(condition, feature)]["level"]) + (0 if bright[i] else len(LEVELS))
+            for feature in FEATURES
+        ]
+        for i, condition in enumerate(CONDITIONS)
+    ]
+
+
+def _ticktext(cells: dict[tuple[str, str], Row], finding: str) -> list[str]:
+    """Row labels; rows that fit the chosen finding are bold and marked with ▶."""
+    if finding == NO_FINDING:
+        return [SHORT_CONDITIONS[c] for c in CONDITIONS]
+    bright = fits(cells, finding)
+    return [
+        f"<b>▶ {SHORT_CONDITIONS[c]}</b>" if bright[i] else SHORT_CONDITIONS[c]
+        for i, c in enumerate(CONDITIONS)
+    ]
+
+
+def _status(cells: dict[tuple[str, str], Row], finding: str) -> str:
+    """One line above the matrix saying what the current view shows."""
+    if finding == NO_FINDING:
+        return "All conditions shown. Pick a presenting finding to see which fit."
+    count = sum(fits(cells, finding))
+    label = FEATURES[finding][0]
+    return f"Finding: <b>{label}</b> — {count} of {len(CONDITIONS)} conditions fit (▶ bold rows)"
+
+
+def _column_box(finding: str) -> list[dict[str, Any]]:
+    """A thick outline around the chosen finding's column (none for no finding)."""
+    if finding == NO_FINDING:
+        return []
+    i = list(FEATURES).index(finding)
+    return [
+        {
+            "type": "rect",
+            "xref": "x",
+            "yref": "y",
+            "x0": i - 0.5,
+            "x1": i + 0.5,
+            "y0": -0.5,
+            "y1": len(CONDITIONS) - 0.5,
+            "line": {"color": style.TEXT, "width": 3},
+            "fillcolor": "rgba(0,0,0,0)",
+        }
+    ]
+
+
+def _state(cells: dict[tuple[str, str], Row], finding: str) -> tuple[dict, dict]:
+    """Trace and layout updates that show one presenting finding."""
+    data = {"z": [_z(cells, finding)]}
+    layout = {
+        "shapes": _column_box(finding),
+        "yaxis.ticktext": _ticktext(cells, finding),
+        "annotations[0].text": _status(cells, finding),
+    }
+    return data, layout
+
+
+def _finding_menu(cells: dict[tuple[str, str], Row], active: str) -> dict[str, Any]:
+    """Dropdown of presenting findings; each entry fades the rows that do not fit."""
+    options = [NO_FINDING, *FEATURES]
+    buttons = []
+    for finding in options:
+        data, layout = _state(cells, finding)
+        label = "No finding chosen" if finding == NO_FINDING else FEATURES[finding][1]
+        buttons.append({"label": label, "method": "update", "args": [data, layout, [0]]})
+    return {
+        "buttons": buttons,
+        "active": options.index(active),
+        "direction": "down",
+        "x": 0,
+        "xanchor": "left",
+        "y": 1.0,
+        "yanchor": "bottom",
+        "pad": {"b": MENU_SHIFT},
+        "font": {"size": 12},
+        "showactive": True,
+    }
+
+
+def _legend_traces() -> list[go.Scatter]:
+    """Invisible traces that give the legend one square per level."""
+    return [
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            name=f"{SYMBOLS[level]} {level}",
+            marker={
+                "symbol": "square",
+                "size": 14,
+                "color": LEVEL_COLOURS[level],
+                "line": {"width": 1, "color": style.TEXT},
+            },
+            hoverinfo="skip",
+        )
+        for level in LEVELS
+    ]
+
+
+def figure(finding: str = NO_FINDING) -> BookFigure:
+    """The conditions × findings matrix, with a dropdown of presenting findings.
+
+    ``finding`` (a key of :data:`FEATURES`, or ``"none"``) picks the finding shown
+    first: conditions where it is typical or possible keep their colours and get a
+    bold ▶ label; the rest fade. The figure's own dropdown changes it in the browser
+    without a kernel. Educational, not diagnostic.
+    """
+    check_choice("finding", finding, (NO_FINDING, *FEATURES))
+    rows = load()
+    cells = _cells(rows)
+    features = list(FEATURES)
+    heatmap = go.Heatmap(
+        z=_z(cells, finding),
+        x=[FEATURES[f][1] for f in features],
+        y=list(CONDITIONS),
+        text=[[_cell_text(cells[(c, f)]) for f in features] for c in CONDITIONS],
+        texttemplate="%{text}",
+        textfont={"size": 15},
+        hovertext=[[_hover(cells[(c, f)]) for f in features] for c in CONDITIONS],
+        hovertemplate="<b>%{y}</b><br>%{x}<br>%{hovertext}<extra></extra>",
+        colorscale=_colourscale(),
+        zmin=-0.5,  # each integer z sits in the middle of its colour step
+        zmax=2 * len(LEVELS) - 0.5,
+        showscale=False,
+        hoverlabel={"align": "left"},
+        xgap=2,
+        ygap=2,
+        name="Fit",
+        showlegend=False,
+    )
+    cited = sum(1 for row in rows if row["basis"] == CITED)
+    fig = BookFigure(
+        data=[heatmap, *_legend_traces()],
+        caption=(
+            f"How {len(FEATURES)} clinical findings fit {len(CONDITIONS)} conditions that can "
+            "mimic a back mouse: ++ typical, + possible, − atypical, ? unknown. "
+            f"{cited} of {len(rows)} cells cite a source (hover to see it); cells marked * "
+            "rest on general clinical teaching, not on a citation. Pick a presenting finding: "
+            "conditions where it is typical or possible stay bright. Educational, not "
+            "diagnostic: a lump or pain needs a clinician's examination."
+        ),
+        alt=(
+            f"Matrix of {len(CONDITIONS)} conditions (rows: back mouse, lipoma, angiolipoma, "
+            "liposarcoma, epidermoid cyst, lumbar hernia, superior and middle cluneal nerve "
+            "entrapment, iliac crest pain syndrome, sacroiliac and facet joint pain, lumbar "
+            f"radiculopathy, greater trochanteric pain syndrome) by {len(FEATURES)} findings "
+            "(columns). A mobile nodule near the PSIS is typical only of the back mouse; a "
+            "tender point on the crest about 7 cm from the midline is typical of superior "
+            "cluneal nerve entrapment and iliac crest pain syndrome; a lump over 5 cm, deep or "
+            "growing is typical of liposarcoma; pain below the knee with neurological signs "
+            "is typical of radiculopathy. The full matrix is in the table."
+        ),
+        columns=("Condition", "Finding", "Level", "Basis", "Source", "Note"),
+        rows=[
+            (
+                r["condition"],
+                FEATURES[r["feature"]][1],
+                r["level"],
+                r["basis"] + ("" if r["basis"] == CITED else " *"),
+                r["source"],
+                r["note"],
+            )
+            for r in rows
+        ],
+    )
+    _, state = _state(cells, finding)
+    fig.update_layout(
+        template=style.template(),
+        height=900,
+        title={
+            "text": "Which conditions fit a presenting finding?",
+            "x": 0,
+            "xanchor": "left",
+            "y": 0.985,
+            "yanchor": "top",
+        },
+        xaxis={
+            "side": "top",
+            "tickvals": [FEATURES[f][1] for f in features],
+            "ticktext": [FEATURES[f][0] for f in features],
+            "tickangle": -45,
+            "tickfont": {"size": 12},
+            "showgrid": False,
+            "automargin": True,
+            "range": [-0.5, len(features) - 0.5],
+            "fixedrange": True,
+        },
+        yaxis={
+            "tickvals": list(CONDITIONS),
+            "ticktext": state["yaxis.ticktext"],
+            "autorange": "reversed",
+            "tickfont": {"size": 12},
+            "showgrid": False,
+            "automargin": True,
+            "fixedrange": True,
+        },
+        shapes=state["shapes"],
+        annotations=[
+            {
+                "text": state["annotations[0].text"],
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": 1,
+                "yshift": STATUS_SHIFT,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "align": "left",
+                "font": {"size": 13},
+            },
+            {
+                "text": "<b>Educational, not diagnostic</b> — see a clinician about any "
+                "lump or pain.",
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": 0,
+                "yshift": -44,
+                "xanchor": "left",
+                "yanchor": "top",
+                "showarrow": False,
+                "align": "left",
+                "font": {"size": 13},
+            },
+            {
+                "text": "* general clinical teaching (no citation). Hover a cell for its basis.",
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": 0,
+                "yshift": -66,
+                "xanchor": "left",
+                "yanchor": "top",
+                "showarrow": False,
+                "align": "left",
+                "font": {"size": 12},
+            },
+        ],
+        updatemenus=[_finding_menu(cells, finding)],
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "y": 0,
+            "yanchor": "top",
+            "font": {"size": 13},
+            "itemclick": False,
+            "itemdoubleclick": False,
+        },
+        margin={"t": 270, "b": 100, "l": 10, "r": 10},
+        plot_bgcolor="#ffffff",
+    )
+    return fig
+
+
+def ranking_html(findings: Sequence[str]) -> str:
+    """The ranked list for ``findings`` as HTML, with the not-diagnostic note."""
+    chosen = check_findings(findings)
+    note = (
+        '<p style="border:2px solid #D55E00;padding:0.5em;font-weight:bold">'
+        f"{html.escape(NOT_DIAGNOSTIC)}</p>"
+    )
+    scoring = (
+        "<p>Score per ticked finding: typical +2, possible +1, unknown 0, atypical −1. "
+        "The score is a teaching device, not a probability.</p>"
+    )
+    if not chosen:
+        return note + scoring + "<p>Tick one or more findings to rank the conditions.</p>"
+    ticked = ", ".join(html.escape(FEATURES[f][1].lower()) for f in chosen)
+    items = "".join(
+        f"<li>{html.escape(condition)} — score {str(score).replace('-', '−')}</li>"
+        for condition, score in rank(chosen)
+    )
+    return f"{note}{scoring}<p>Findings ticked: {ticked}.</p><ol>{items}</ol>"
+
+
+def _render(**ticked: bool) -> Any:
+    """LiveApp renderer: checkbox values in, ranked HTML out."""
+    from IPython.display import HTML
+
+    return HTML(ranking_html([name for name in FEATURES if ticked.get(name)]))
+
+
+def app() -> Any:
+    """Live version: one checkbox per finding and a ranked list (needs a kernel).
+
+    ``app.result`` is an ``IPython.display.HTML`` whose ``.data`` holds the ranking.
+    Educational, not diagnostic.
+    """
+    import ipywidgets as w
+
+    from .live import LiveApp
+
+    controls = {
+        name: w.Checkbox(value=False, description=full, indent=False)
+        for name, (_, full) in FEATURES.items()
+    }
+    return LiveApp(controls, _render, "Rank the conditions that fit your findings")
