@@ -208,21 +208,23 @@ def _check_sliders(page: Page, index: int, report: PageReport) -> None:
     )
     rails = plot.locator("g.slider-group rect.slider-rail-touch-rect")
     for s, labels in enumerate(sliders):
-        box = rails.nth(s).bounding_box()
-        if box is None or len(labels) < 2:
+        if rails.nth(s).bounding_box() is None or len(labels) < 2:
             report.dead_controls.append(f"{report.url} plot {index}: slider {s} not drawn")
             continue
         for k, label in enumerate(labels):
             active = plot.evaluate(f"(gd) => gd.layout.sliders[{s}].active || 0")
             if k == active:
                 continue
-            # The rail's usable length is inset by the grip's half-width on each end.
-            inset = 10
-            x = box["x"] + inset + (box["width"] - 2 * inset) * k / (len(labels) - 1)
-            y = box["y"] + box["height"] / 2
 
-            def click(x: float = x, y: float = y) -> None:
-                page.mouse.click(x, y)
+            def click(s: int = s, fraction: float = k / (len(labels) - 1)) -> None:
+                # Scroll first: mouse clicks are in viewport coordinates. The rail's
+                # usable length is inset by the grip's half-width at each end.
+                rail = rails.nth(s)
+                rail.scroll_into_view_if_needed()
+                box = rail.bounding_box()
+                inset = 10
+                x = box["x"] + inset + (box["width"] - 2 * inset) * fraction
+                page.mouse.click(x, box["y"] + box["height"] / 2)
 
             _click_and_compare(page, index, click, f"slider {s} step '{label}'", report)
 
