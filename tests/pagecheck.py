@@ -166,20 +166,24 @@ def _click_and_compare(page: Page, index: int, click: Any, label: str, report: P
 
 
 def _check_menus(page: Page, index: int, report: PageReport) -> None:
-    """Click every inactive entry of every updatemenu of plot ``index``."""
+    """Click every entry of every updatemenu of plot ``index``.
+
+    An entry already active is skipped (clicking it again changes nothing by
+    design), except a toggle button (one with ``args2``), which is always clicked.
+    """
     plot = page.locator(".js-plotly-plot").nth(index)
     menus = plot.evaluate(
         "(gd) => (gd.layout.updatemenus || []).map(m => [m.type || 'dropdown', "
-        "(m.buttons || []).map(b => b.label), m.active || 0, m.visible !== false])"
+        "(m.buttons || []).map(b => [b.label, Boolean(b.args2)]), m.visible !== false])"
     )
     groups = plot.locator("g.updatemenu-header-group")
-    for m, (kind, labels, _active, visible) in enumerate(menus):
+    for m, (kind, buttons, visible) in enumerate(menus):
         if not visible:
             continue
         group = groups.nth(m)
-        for k, label in enumerate(labels):
-            active = plot.evaluate(f"(gd) => gd.layout.updatemenus[{m}].active || 0")
-            if k == active:
+        for k, (label, toggle) in enumerate(buttons):
+            active = plot.evaluate(f"(gd) => gd.layout.updatemenus[{m}].active ?? 0")
+            if k == active and not toggle:
                 continue
             if kind == "buttons":
                 button = group.locator("g.updatemenu-button").nth(k)
