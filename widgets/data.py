@@ -127,6 +127,44 @@ def _parse_value(field: Field, raw: str) -> Any:
     return text
 
 
+def row_error(filename: str, number: int, field: str, problem: str) -> DataError:
+    """The error for one cell or row rule: names the file, the row and the field."""
+    return DataError(f"{filename}, row {number}, field '{field}': {problem}")
+
+
+#: How far a count may sit from the percentage printed beside it, in points:
+#: reported counts match to rounding; counts derived from a rounded percent closer.
+REPORTED_TOLERANCE = 1.0
+DERIVED_TOLERANCE = 0.5
+
+
+def check_count(row: Row, number: int, filename: str, count: str) -> None:
+    """Check a row's ``n`` and its ``count`` field against each other and ``percent``.
+
+    ``n`` and the count come together or not at all; the count is at most ``n``;
+    and where a ``percent`` is also given, ``count / n`` matches it within
+    :data:`REPORTED_TOLERANCE` points (:data:`DERIVED_TOLERANCE` when the row says
+    ``derived = yes``).
+    """
+    if (row[count] is None) != (row["n"] is None):
+        raise row_error(filename, number, count, f"give both n and {count}, or neither")
+    if row[count] is not None and row[count] > row["n"]:
+        raise row_error(
+            filename, number, count, f"{row[count]} {count} is more than n = {row['n']}"
+        )
+    if row[count] is not None and row.get("percent") is not None:
+        gap = abs(100 * row[count] / row["n"] - row["percent"])
+        limit = DERIVED_TOLERANCE if row.get("derived") == "yes" else REPORTED_TOLERANCE
+        if gap > limit + 1e-9:
+            raise row_error(
+                filename,
+                number,
+                count,
+                f"{row[count]}/{row['n']} does not match the reported "
+                f"{row['percent']}% (allowed gap {limit} points)",
+            )
+
+
 def parse_rows(lines: Iterable[str], fields: Sequence[Field], filename: str) -> list[Row]:
     """Parse CSV ``lines`` against ``fields``; errors name ``filename``, row, field."""
     reader = csv.reader(lines)
@@ -147,9 +185,7 @@ def parse_rows(lines: Iterable[str], fields: Sequence[Field], filename: str) -> 
             try:
                 row[field.name] = _parse_value(field, raw)
             except ValueError as error:
-                raise DataError(
-                    f"{filename}, row {number}, field '{field.name}': {error}"
-                ) from None
+                raise row_error(filename, number, field.name, str(error)) from None
         rows.append(row)
     if not rows:
         raise DataError(f"{filename}: has no data rows")

@@ -21,7 +21,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from . import style
-from .data import DataError, Field, Row, check_choice, citation, load_table
+from .data import DataError, Field, Row, check_choice, citation, load_table, row_error
 from .render import BookFigure
 
 CONDITIONS: tuple[str, ...] = (
@@ -137,19 +137,19 @@ def validate(rows: list[Row], filename: str = FILENAME) -> list[Row]:
     for number, row in enumerate(rows, start=1):
         has_source = bool(row["source"])
         if row["basis"] == CITED and not has_source:
-            raise DataError(
-                f"{filename}, row {number}, field 'source': basis is 'cited' but no source is given"
-            )
+            raise row_error(filename, number, "source", "basis is 'cited' but no source is given")
         if row["basis"] == TEACHING and has_source:
-            raise DataError(
-                f"{filename}, row {number}, field 'source': basis is {TEACHING!r}, "
-                "so source must be empty (use basis 'cited' for a citation)"
+            raise row_error(
+                filename,
+                number,
+                "source",
+                f"basis is {TEACHING!r}, so source must be empty "
+                "(use basis 'cited' for a citation)",
             )
         pair = (row["condition"], row["feature"])
         if pair in seen:
-            raise DataError(
-                f"{filename}, row {number}, field 'feature': {pair[1]!r} already given "
-                f"for {pair[0]!r}"
+            raise row_error(
+                filename, number, "feature", f"{pair[1]!r} already given for {pair[0]!r}"
             )
         seen.add(pair)
     missing = [(c, f) for c in CONDITIONS for f in FEATURES if (c, f) not in seen]

@@ -16,14 +16,23 @@ Everything drawn on the map except the measured distances is schematic.
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Iterable, Sequence
 from typing import Any, NoReturn
 
-import numpy as np
 import plotly.graph_objects as go
 
 from . import style
-from .data import DataError, Field, Row, check_choice, citation, load_table, parse_rows
+from .data import (
+    Field,
+    Row,
+    check_choice,
+    citation,
+    load_table,
+    parse_rows,
+    row_error,
+)
 from .render import BookFigure
 
 FILE = "data/landmarks.csv"
@@ -128,7 +137,7 @@ BACK_MICE_RADII: tuple[float, float] = (2.2, 2.8)
 
 def _fail(filename: str, number: int, field: str, message: str) -> NoReturn:
     """Raise the DataError for one row and field."""
-    raise DataError(f"{filename}, row {number}, field '{field}': {message}")
+    raise row_error(filename, number, field, message)
 
 
 def check_rows(rows: Sequence[Row], filename: str = FILE) -> list[Row]:
@@ -325,9 +334,22 @@ def _check_flag(argument: str, value: Any) -> bool:
 
 
 def crest_height(x_cm: float) -> float:
-    """Height (cm) of the schematic crest at ``x_cm`` from the midline."""
-    xs, ys = zip(*CREST, strict=True)
-    return float(np.interp(x_cm, xs, ys))
+    """Height (cm) of the schematic crest at ``x_cm`` from the midline.
+
+    Linear interpolation between the outline's points, held flat beyond its ends.
+    """
+    points = sorted(CREST)
+    if x_cm <= points[0][0]:
+        return float(points[0][1])
+    for (x0, y0), (x1, y1) in itertools.pairwise(points):
+        if x_cm <= x1:
+            return float(y0 + (y1 - y0) * (x_cm - x0) / (x1 - x0))
+    return float(points[-1][1])
+
+
+def _spaced(low: float, high: float, count: int) -> list[float]:
+    """``count`` evenly spaced values from ``low`` to ``high`` inclusive."""
+    return [low + (high - low) * i / (count - 1) for i in range(count)]
 
 
 def _path(points: Iterable[tuple[float, float]]) -> str:
@@ -519,7 +541,7 @@ def _zone(
 def _tunnel_trace(rows: Sequence[Row], visible: bool) -> go.Scatter:
     """The osteofibrous tunnel zone: a band along the crest over the medial crossings."""
     low, high = (v / 10 for v in tunnel_span(rows))
-    xs = np.linspace(low, high, 9)
+    xs = _spaced(low, high, 9)
     upper = [(x, crest_height(x) + TUNNEL_HALF_WIDTH) for x in xs]
     lower = [(x, crest_height(x) - TUNNEL_HALF_WIDTH) for x in xs[::-1]]
     hover = _wrap(
@@ -549,8 +571,8 @@ def _tunnel_trace(rows: Sequence[Row], visible: bool) -> go.Scatter:
 def _back_mice_trace(visible: bool) -> go.Scatter:
     """Where back mice are usually described: around the PSIS and sacroiliac region."""
     (cx, cy), (rx, ry) = BACK_MICE_CENTRE, BACK_MICE_RADII
-    angles = np.linspace(0, 2 * np.pi, 25)[:-1]
-    points = [(cx + rx * np.cos(a), cy + ry * np.sin(a)) for a in angles]
+    angles = _spaced(0, 2 * math.pi, 25)[:-1]
+    points = [(cx + rx * math.cos(a), cy + ry * math.sin(a)) for a in angles]
     hover = _wrap(
         "<b>Where back mice are usually felt (schematic)</b> "
         "Described over the sacroiliac region (Pace & Henning 1972; Bicket 2016) and, on "

@@ -21,7 +21,17 @@ from typing import Any
 import plotly.graph_objects as go
 
 from . import style
-from .data import DataError, Field, Row, check_choice, citation, load_table, parse_rows
+from .data import (
+    DataError,
+    Field,
+    Row,
+    check_choice,
+    check_count,
+    citation,
+    load_table,
+    parse_rows,
+    row_error,
+)
 from .render import BookFigure
 from .stats import wilson_interval
 
@@ -85,15 +95,11 @@ FIELDS = (
 FILE = "data/prevalence.csv"
 GREY = "#595959"
 RANGE_NAME = "Range given without a source"
-#: A reported count must match its reported percentage to within this many points.
-REPORTED_TOLERANCE = 1.0
-#: A count back-calculated from a rounded percentage must round back to it.
-DERIVED_TOLERANCE = 0.5
 
 
 def _fail(number: int, field: str, message: str) -> DataError:
-    """A DataError worded like the ones from :func:`widgets.data.parse_rows`."""
-    return DataError(f"{FILE}, row {number}, field '{field}': {message}")
+    """The error for one row of ``data/prevalence.csv``."""
+    return row_error(FILE, number, field, message)
 
 
 def check_rows(rows: list[Row]) -> list[Row]:
@@ -113,22 +119,9 @@ def check_rows(rows: list[Row]) -> list[Row]:
             and row["percent_low"] < row["percent_high"]
         ):
             raise _fail(number, "percent_high", "a range needs percent_low < percent_high")
-        if (row["cases"] is None) != (row["n"] is None):
-            raise _fail(number, "cases", "give both n and cases, or neither")
-        if row["cases"] is not None and row["cases"] > row["n"]:
-            raise _fail(number, "cases", f"{row['cases']} cases is more than n = {row['n']}")
+        check_count(row, number, FILE, "cases")
         if row["derived"] == "yes" and row["cases"] is None:
             raise _fail(number, "derived", "a derived count needs n and cases")
-        if row["cases"] is not None and row["percent"] is not None:
-            gap = abs(100 * row["cases"] / row["n"] - row["percent"])
-            limit = DERIVED_TOLERANCE if row["derived"] == "yes" else REPORTED_TOLERANCE
-            if gap > limit + 1e-9:
-                raise _fail(
-                    number,
-                    "cases",
-                    f"{row['cases']}/{row['n']} does not match the reported "
-                    f"{row['percent']}% (allowed gap {limit} points)",
-                )
     return rows
 
 
