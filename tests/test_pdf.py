@@ -17,8 +17,8 @@ def _title(docname: str) -> str:
     return re.search(r"^# (.+)$", text, re.MULTILINE).group(1).strip()
 
 
-def test_pdf_has_every_chapter(book_html, tmp_path):
-    target = print_pdf(book_html, tmp_path / "book.pdf")
+def test_pdf_has_every_chapter(book_html, browser, tmp_path):
+    target = print_pdf(book_html, tmp_path / "book.pdf", browser=browser)
     reader = PdfReader(str(target))
     pages = toc_docnames()
     assert len(reader.pages) >= len(pages)

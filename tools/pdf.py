@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tests")]
@@ -31,22 +32,38 @@ figure.bm-figure { break-inside: avoid; }
 """
 
 
-def print_pdf(html: Path = HTML, target: Path = TARGET) -> Path:
-    """Print every TOC page of the built book and join them into ``target``."""
+def print_pdf(html: Path = HTML, target: Path = TARGET, browser: Any = None) -> Path:
+    """Print every TOC page of the built book and join them into ``target``.
+
+    ``browser`` is an already launched Playwright Chromium (the test suite passes
+    its own); without one, a headless Chromium is started for the job.
+    """
+    if not (html / "index.html").exists():
+        raise SystemExit("The book is not built: run `make book` first.")
+    if browser is not None:
+        return _print_pages(browser, html, target)
     from playwright.sync_api import sync_playwright
-    from pypdf import PdfWriter
 
     executable = find_chromium()
     if executable is None:
         raise SystemExit("Chromium not found: apt-get install -y chromium")
-    if not (html / "index.html").exists():
-        raise SystemExit("The book is not built: run `make book` first.")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    writer = PdfWriter()
-    with serve(html) as url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
+    with sync_playwright() as playwright:
+        own = playwright.chromium.launch(
             executable_path=executable, args=CHROMIUM_ARGS, proxy=PROXY
         )
+        try:
+            return _print_pages(own, html, target)
+        finally:
+            own.close()
+
+
+def _print_pages(browser: Any, html: Path, target: Path) -> Path:
+    """Open each TOC page on loopback, print it, and join the parts with pypdf."""
+    from pypdf import PdfWriter
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    writer = PdfWriter()
+    with serve(html) as url:
         page = browser.new_page()
         for number, docname in enumerate(toc_docnames()):
             part = target.parent / f"part-{number:02d}.pdf"
@@ -73,7 +90,7 @@ def print_pdf(html: Path = HTML, target: Path = TARGET) -> Path:
             )
             writer.append(str(part))
             part.unlink()
-        browser.close()
+        page.close()
     with target.open("wb") as handle:
         writer.write(handle)
     return target
