@@ -37,10 +37,13 @@ def test_page_offers_notebook_download(docname, book_html):
 def test_downloaded_notebook_runs_in_a_fresh_kernel(docname, book_html, monkeypatch):
     monkeypatch.delenv("BACKMICE_BOOK", raising=False)
     notebook = nbformat.read(book_html / "_sources" / f"{docname}.ipynb", as_version=4)
+    # The live-app cells are tagged skip-execution for the static build; here they
+    # run too (no tag is skipped), so every app() is built in a real kernel.
     client = NotebookClient(
         notebook,
         timeout=120,
         kernel_name="python3",
+        skip_cells_with_tag="run-everything-in-this-test",
         resources={"metadata": {"path": str(ROOT / os.path.dirname(docname))}},
     )
     client.execute()
@@ -57,3 +60,7 @@ def test_downloaded_notebook_runs_in_a_fresh_kernel(docname, book_html, monkeypa
     for cell in figure_cells:
         kinds = {key for output in cell.outputs for key in output.get("data", {})}
         assert "application/vnd.plotly.v1+json" in kinds, "live figure expected"
+    app_cells = [c for c in code_cells if re.search(r"^\w+\.app\(", c.source, re.MULTILINE)]
+    for cell in app_cells:
+        kinds = {key for output in cell.outputs for key in output.get("data", {})}
+        assert "application/vnd.jupyter.widget-view+json" in kinds, "live app expected"
