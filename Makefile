@@ -11,7 +11,7 @@ PORT ?= 8000
 SOURCES := $(shell find chapters widgets data _ext -type f \( -name '*.md' -o -name '*.py' -o -name '*.csv' \) 2>/dev/null) \
            _config.yml _toc.yml intro.md references.bib
 
-.PHONY: book test lint serve clean bench pdf
+.PHONY: book test lint serve clean bench pdf notebooks
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ lint: $(VENV)/.dev-installed
 RUNS ?= 3
 bench: $(VENV)/.dev-installed
 	$(BIN)/python tools/bench.py --runs $(RUNS)
+
+## notebooks: regenerate notebooks/*.ipynb (what Colab opens) from the chapters
+notebooks: $(VENV)/.book-installed
+	$(BIN)/python tools/notebooks.py
 
 ## pdf: the whole book as one PDF (_build/pdf/book.pdf), printed by Chromium
 pdf: $(VENV)/.dev-installed book

@@ -9,8 +9,9 @@ It does three things, each in one place:
    Python version, and it is loaded once, only on pages that hold a figure.
 3. Unhooks sphinx-thebe (see :func:`drop_thebe`) and hides launch buttons until
    the repository URL is set.
-4. Offers every chapter as a ``.ipynb`` download, generated with jupytext from the
-   MyST source (no outputs, so it runs in a fresh kernel).
+4. Offers every chapter as a ``.ipynb`` download, generated from the MyST source by
+   ``backmice_notebooks`` (no outputs, so it runs in a fresh kernel), and points the
+   Colab launch link at the same notebook kept in ``notebooks/``.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import jupytext
 import plotly
+from backmice_notebooks import is_notebook_source, notebook_text
 from sphinx.application import Sphinx
 
 BOOK_ENV = "BACKMICE_BOOK"
@@ -34,14 +35,6 @@ def _plotly_source() -> Path:
     return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
-def _is_notebook_source(path: Path) -> bool:
-    """True for a MyST markdown file with a jupytext kernelspec header."""
-    if path.suffix != ".md" or not path.exists():
-        return False
-    head = path.read_text(encoding="utf-8")[:600]
-    return head.startswith("---") and "kernelspec:" in head
-
-
 def add_page_assets(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
@@ -51,8 +44,35 @@ def add_page_assets(
     if PLOTLY_MARKER in context.get("body", ""):
         app.add_js_file(PLOTLY_JS, priority=200)
     source = Path(app.env.doc2path(pagename))
-    if _is_notebook_source(source):
+    if is_notebook_source(source):
         context["ipynb_source"] = pagename + ".ipynb"
+
+
+def _repository(app: Sphinx) -> tuple[str, str]:
+    """The repository URL and branch set in ``_config.yml`` (empty URL when unset)."""
+    options = app.config.html_theme_options
+    return options.get("repository_url") or "", options.get("repository_branch") or "main"
+
+
+def point_colab_at_notebooks(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Make the Colab launch link open ``notebooks/<chapter>.ipynb``.
+
+    sphinx-book-theme links Colab to the page's source, a MyST ``.md`` that Colab
+    cannot open; the repository keeps a generated notebook per chapter instead.
+    """
+    colab = app.config.html_theme_options.get("launch_buttons", {}).get("colab_url", "")
+    url, branch = _repository(app)
+    if not colab or not url:
+        return
+    repo = url.rstrip("/").split("github.com/")[-1]
+    target = f"{colab.rstrip('/')}/github/{repo}/blob/{branch}/notebooks/"
+    target += f"{Path(pagename).name}.ipynb"
+    for group in context.get("header_buttons", []):
+        for button in group.get("buttons", []):
+            if button.get("text") == "Colab":
+                button["url"] = target
 
 
 def write_notebooks(app: Sphinx, exception: Exception | None) -> None:
@@ -62,14 +82,14 @@ def write_notebooks(app: Sphinx, exception: Exception | None) -> None:
     static = Path(app.outdir) / "_static"
     static.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(_plotly_source(), static / PLOTLY_JS)
+    url, branch = _repository(app)
     for docname in sorted(app.env.found_docs):
         source = Path(app.env.doc2path(docname))
-        if not _is_notebook_source(source):
+        if not is_notebook_source(source):
             continue
-        notebook = jupytext.read(source)
         target = Path(app.outdir) / "_sources" / f"{docname}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
-        jupytext.write(notebook, target, fmt="ipynb")
+        target.write_text(notebook_text(source, url, branch), encoding="utf-8")
 
 
 def drop_thebe(app: Sphinx) -> None:
@@ -118,5 +138,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_css_file("backmice.css")
     app.connect("config-inited", launch_buttons_need_repository)
     app.connect("html-page-context", add_page_assets, priority=400)
+    app.connect("html-page-context", point_colab_at_notebooks, priority=502)
     app.connect("build-finished", write_notebooks, priority=900)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
