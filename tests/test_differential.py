@@ -309,7 +309,11 @@ def test_hover_keeps_name_prefixes():
 
 
 def _apply(figure, args):
-    """Apply an 'update' button's args to a copy, as plotly.js would."""
+    """Apply an 'update' button's args to a copy, as plotly.js would.
+
+    Layout values replace whole attributes (as plotly.js does); plotly.py's
+    ``plotly_update`` would merge them, so the shared ``apply_control`` is not used.
+    """
     result = go.Figure(copy.deepcopy(figure.to_dict()))
     data, layout, traces = args
     for key, values in data.items():

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import copy
 import json
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from plotlyapply import apply_control
 
 from widgets import landmarks
 from widgets.data import DATA_DIR, DataError, bib_keys, parse_rows
@@ -210,15 +210,7 @@ def test_any_unknown_reference_is_rejected(text):
 
 def _apply(fig, args, method):
     """Apply one menu entry's args the way plotly.js would, in Python."""
-    result = copy.deepcopy(fig)
-    if method == "update":
-        indexes = args[2] if len(args) > 2 else None
-        result.plotly_update(restyle_data=args[0], relayout_data=args[1], trace_indexes=indexes)
-    elif method == "restyle":
-        result.plotly_restyle(args[0], trace_indexes=args[1] if len(args) > 1 else None)
-    else:
-        raise AssertionError(f"unexpected method {method}")
-    return result
+    return apply_control(fig, method, args)
 
 
 def _state(fig):

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import copy
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from plotlyapply import apply_control
 
 from widgets import names
 from widgets.data import bib_keys
@@ -41,14 +40,7 @@ def test_figure_has_every_name_with_its_citation_on_hover():
 
 def _apply(fig, button):
     """Apply one updatemenu button the way plotly.js would, in Python."""
-    result = copy.deepcopy(fig)
-    if button.method == "restyle":
-        result.plotly_restyle(button.args[0])
-    elif button.method == "relayout":
-        result.plotly_relayout(button.args[0])
-    else:
-        raise AssertionError(f"unexpected method {button.method}")
-    return result.to_plotly_json()
+    return apply_control(fig, button.method, button.args).to_plotly_json()
 
 
 @pytest.mark.parametrize("menu", [0, 1])

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 import pytest
+from csvedit import with_cell
 from hypothesis import given
 from hypothesis import strategies as st
+from plotlyapply import apply_control
 
 from widgets import prevalence
 from widgets.data import DATA_DIR, DataError, bib_keys
@@ -106,23 +107,6 @@ def test_intervals_are_the_wilson_intervals_from_widgets_stats():
 # ------------------------------------------------------------------- broken files
 
 
-def _broken(row: int, column: str, value: str, header: str | None = None) -> list[str]:
-    lines = list(CSV_LINES)
-    names = lines[0].split(",")
-    if header is not None:
-        lines[0] = header
-        return lines
-    import csv
-    import io
-
-    cells = next(csv.reader([lines[row]]))
-    cells[names.index(column)] = value
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="").writerow(cells)
-    lines[row] = buffer.getvalue()
-    return lines
-
-
 @pytest.mark.parametrize(
     ("row", "column", "value", "message"),
     [
@@ -141,11 +125,11 @@ def _broken(row: int, column: str, value: str, header: str | None = None) -> lis
 )
 def test_broken_rows_name_file_row_and_field(row, column, value, message):
     with pytest.raises(DataError, match=r"data/prevalence\.csv, " + message):
-        prevalence.parse(_broken(row, column, value))
+        prevalence.parse(with_cell(CSV_LINES, row, column, value))
 
 
 def test_wrong_header_is_rejected():
-    lines = _broken(0, "", "", header=CSV_LINES[0].replace("cases", "count"))
+    lines = [CSV_LINES[0].replace("cases", "count"), *CSV_LINES[1:]]
     with pytest.raises(DataError, match=r"data/prevalence\.csv: header must be"):
         prevalence.parse(lines)
 
@@ -160,14 +144,7 @@ def test_the_real_file_parses_with_the_same_rules():
 
 def _apply(fig, button):
     """Apply one updatemenu button the way plotly.js would, in Python."""
-    result = copy.deepcopy(fig)
-    if button.method == "relayout":
-        result.plotly_relayout(button.args[0])
-    elif button.method == "update":
-        result.plotly_update(restyle_data=button.args[0], relayout_data=button.args[1])
-    else:
-        raise AssertionError(f"unexpected method {button.method}")
-    return result
+    return apply_control(fig, button.method, button.args)
 
 
 def _points(fig):

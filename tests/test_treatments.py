@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import copy
-import csv
-import io
 import math
 
 import pytest
+from csvedit import with_cell
 from hypothesis import given
 from hypothesis import strategies as st
+from plotlyapply import apply_control
 
 from widgets import treatments
 from widgets.data import DATA_DIR, DataError, bib_keys
@@ -108,17 +107,6 @@ def test_proportion_formula_agrees_with_widgets_stats(n, data):
 # ------------------------------------------------------------------- broken files
 
 
-def _broken(row: int, column: str, value: str) -> list[str]:
-    lines = list(CSV_LINES)
-    names = lines[0].split(",")
-    cells = next(csv.reader([lines[row]]))
-    cells[names.index(column)] = value
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="").writerow(cells)
-    lines[row] = buffer.getvalue()
-    return lines
-
-
 @pytest.mark.parametrize(
     ("row", "column", "value", "message"),
     [
@@ -135,7 +123,7 @@ def _broken(row: int, column: str, value: str) -> list[str]:
 )
 def test_broken_rows_name_file_row_and_field(row, column, value, message):
     with pytest.raises(DataError, match=r"data/treatments\.csv, " + message):
-        treatments.parse(_broken(row, column, value))
+        treatments.parse(with_cell(CSV_LINES, row, column, value))
 
 
 def test_wrong_header_is_rejected():
@@ -153,14 +141,7 @@ def test_the_real_file_parses_with_the_same_rules():
 
 def _apply(fig, method, args):
     """Apply one control's args the way plotly.js would, in Python."""
-    result = copy.deepcopy(fig)
-    if method == "restyle":
-        result.plotly_restyle(args[0], trace_indexes=args[1] if len(args) > 1 else None)
-    elif method == "update":
-        result.plotly_update(restyle_data=args[0], relayout_data=args[1])
-    else:
-        raise AssertionError(f"unexpected method {method}")
-    return result
+    return apply_control(fig, method, args)
 
 
 def _category_order(fig):
