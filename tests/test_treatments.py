@@ -257,7 +257,9 @@ def test_sample_size_marks_the_study_sizes_of_the_forest():
     hover = " ".join(marks.customdata)
     assert "Motyka et al. 2000" in hover
     columns, table = fig.table
-    assert len(table) == len(treatments.N_GRID)
+    steps = fig.layout.sliders[0].steps
+    assert len(table) == len(treatments.N_GRID) * len(steps)  # every slider state
+    assert {f"{row[1]:g}%" for row in table} == {step.label for step in steps}
     assert columns[-1] == "Width (points)"
 
 

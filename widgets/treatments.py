@@ -561,6 +561,22 @@ def _band(proportion: float) -> tuple[list[float], list[float]]:
     return [round(100 * lo, 1) for lo, _ in limits], [round(100 * hi, 1) for _, hi in limits]
 
 
+def _size_table(steps: list[float]) -> list[tuple[float, ...]]:
+    """Every slider step's band as table rows.
+
+    The figure's data dropdown then holds everything the slider shows: the keyboard
+    path to the same numbers.
+    """
+    rows: list[tuple[float, ...]] = []
+    for proportion in steps:
+        lows, highs = _band(proportion)
+        rows += [
+            (size, round(100 * proportion, 1), lo, hi, round(hi - lo, 1))
+            for size, lo, hi in zip(N_GRID, lows, highs, strict=True)
+        ]
+    return rows
+
+
 def _reference_sizes() -> dict[int, list[str]]:
     """Study sizes from the forest plot (n >= 3), each with the studies of that size."""
     sizes: dict[int, list[str]] = {}
@@ -734,10 +750,7 @@ def sample_size_figure(proportion: float = 0.8, n: int | None = None) -> BookFig
         caption=_size_caption(proportion, sizes),
         alt=_size_alt(proportion),
         columns=("n", "Proportion %", "Wilson 95% lower %", "Wilson 95% upper %", "Width (points)"),
-        rows=[
-            (size, round(100 * proportion, 1), lo, hi, round(hi - lo, 1))
-            for size, lo, hi in zip(N_GRID, state[0], state[1], strict=True)
-        ],
+        rows=_size_table(steps),
     )
     fig.update_layout(
         template=style.template(),
