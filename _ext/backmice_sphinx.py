@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import plotly
+from backmice_citations import register as register_citation_style
 from backmice_notebooks import is_notebook_source, notebook_text
 from sphinx.application import Sphinx
 
@@ -134,6 +135,7 @@ def launch_buttons_need_repository(app: Sphinx, config: Any) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the handlers; mark the process so notebook kernels inherit it."""
     os.environ[BOOK_ENV] = "1"
+    register_citation_style()
     drop_thebe(app)
     app.add_css_file("backmice.css")
     app.connect("config-inited", launch_buttons_need_repository)
