@@ -1,6 +1,6 @@
 """Sphinx glue for the Back Mice book (loaded through ``sphinx.local_extensions``).
 
-It does three things, each in one place:
+It does these things, each in one place:
 
 1. Marks the build, so kernels started by myst-nb render figures for the static
    book (``BACKMICE_BOOK=1``; see :mod:`widgets.render`).
@@ -12,6 +12,8 @@ It does three things, each in one place:
 4. Offers every chapter as a ``.ipynb`` download, generated from the MyST source by
    ``backmice_notebooks`` (no outputs, so it runs in a fresh kernel), and points the
    Colab launch link at the same notebook kept in ``notebooks/``.
+5. Registers the ``author_year_etal`` citation style (``backmice_citations``) and
+   fixes the bibliography's ARIA role (:func:`fix_citation_list_role`).
 """
 
 from __future__ import annotations
@@ -39,7 +41,10 @@ def _plotly_source() -> Path:
 def add_page_assets(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    """Load plotly.js on figure pages and point the download button at a notebook."""
+    """Prepare one page: fix its citation list, load plotly.js if it has a figure.
+
+    Also points the download button at the chapter's notebook.
+    """
     if "body" in context:
         context["body"] = fix_citation_list_role(context["body"])
     if PLOTLY_MARKER in context.get("body", ""):

@@ -9,4 +9,15 @@ Each topic module follows three layers (see ``shared`` architecture guide):
 The modules are for education; none of them diagnoses anything.
 """
 
-__all__ = ["data", "render", "style"]
+__all__ = [
+    "data",  # loading and validating data/ (shared)
+    "differential",  # chapter 3: conditions x findings explorer
+    "landmarks",  # chapter 2: superior cluneal nerve crest crossings
+    "live",  # the LiveApp base for app()
+    "names",  # chapter 1: timeline of names
+    "prevalence",  # chapter 1: reported prevalence
+    "render",  # BookFigure: static HTML in the book, plotly elsewhere
+    "stats",  # Wilson interval
+    "style",  # palette and layout defaults
+    "treatments",  # chapter 4: outcomes and sample size
+]
