@@ -49,6 +49,8 @@ def test_chapter_structure(path):
     assert text.count("```{solution}") == text.count("```{exercise}")
     assert text.count(":class: dropdown") >= text.count("```{solution}")
     assert "Not medical advice" in text.rsplit("\n## ", 1)[-1]
+    assert text.count("{admonition} Evidence") >= 2, "evidence-quality callouts"
+    assert text.count("{term}") >= 10, "glossary links"
 
 
 def test_every_citation_exists():
