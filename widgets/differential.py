@@ -210,21 +210,6 @@ def _basis_text(row: Row) -> str:
     return "<br>".join(citation(key) for key in row["source"])
 
 
-def _wrap(text: str, width: int = 60) -> str:
-    """Break ``text`` into hover lines of about ``width`` characters."""
-    lines: list[str] = []
-    current = ""
-    for word in text.split():
-        if current and len(current) + 1 + len(word) > width:
-            lines.append(current)
-            current = word
-        else:
-            current = f"{current} {word}".strip()
-    if current:
-        lines.append(current)
-    return "<br>".join(lines)
-
-
 def _hover(row: Row) -> str:
     """Hover text for one cell: level, basis and note (the template adds the rest)."""
     parts = [
@@ -232,7 +217,7 @@ def _hover(row: Row) -> str:
         f"Basis: {_basis_text(row)}",
     ]
     if row["note"]:
-        parts.append(_wrap(html.escape(row["note"], quote=False)))
+        parts.append(style.wrap_hover(html.escape(row["note"], quote=False)))
     return "<br>".join(parts)
 
 

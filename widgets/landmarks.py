@@ -264,25 +264,12 @@ def _hover(row: Row) -> str:
     what = CATEGORY_LABELS[category(row)]
     if row["kind"] == "clinical":
         what = "Clinical criterion"
-    note = f"<br><i>{_wrap(row['note'])}</i>" if row["note"] else ""
+    note = f"<br><i>{style.wrap_hover(row['note'])}</i>" if row["note"] else ""
     return (
         f"<b>{row['study']}</b> · {what}<br>"
         f"From {REFERENCE_LABELS[row['reference']]}: {_value_text(row)}<br>"
         f"{_n_text(row)} · {row['kind']} study{note}<br>{cites}<br>[{keys}]"
     )
-
-
-def _wrap(text: str, width: int = 60) -> str:
-    """Break long hover notes onto several lines with ``<br>``."""
-    words, lines, line = text.split(" "), [], ""
-    for word in words:
-        if line and len(line) + len(word) + 1 > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
-    return "<br>".join(lines)
 
 
 def _marker_symbol(row: Row) -> str:
@@ -544,7 +531,7 @@ def _tunnel_trace(rows: Sequence[Row], visible: bool) -> go.Scatter:
     xs = _spaced(low, high, 9)
     upper = [(x, crest_height(x) + TUNNEL_HALF_WIDTH) for x in xs]
     lower = [(x, crest_height(x) - TUNNEL_HALF_WIDTH) for x in xs[::-1]]
-    hover = _wrap(
+    hover = style.wrap_hover(
         "<b>Osteofibrous tunnel zone (schematic)</b> "
         f"Drawn over the span of reported medial-branch crossings ({low * 10:.0f}–"
         f"{high * 10:.0f} mm from the midline). Lu 1998: the medial branch runs in a tunnel "
@@ -573,7 +560,7 @@ def _back_mice_trace(visible: bool) -> go.Scatter:
     (cx, cy), (rx, ry) = BACK_MICE_CENTRE, BACK_MICE_RADII
     angles = _spaced(0, 2 * math.pi, 25)[:-1]
     points = [(cx + rx * math.cos(a), cy + ry * math.sin(a)) for a in angles]
-    hover = _wrap(
+    hover = style.wrap_hover(
         "<b>Where back mice are usually felt (schematic)</b> "
         "Described over the sacroiliac region (Pace & Henning 1972; Bicket 2016) and, on "
         "ultrasound, near the PSIS (Tiegs-Heiden 2018). 'Back mouse' is Curtis's 1993 "

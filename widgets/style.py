@@ -67,3 +67,18 @@ def colour(index: int) -> str:
 def symbol(index: int) -> str:
     """The marker symbol for series ``index`` (cycling)."""
     return SYMBOLS[index % len(SYMBOLS)]
+
+
+def wrap_hover(text: str, width: int = 60) -> str:
+    """Break hover ``text`` into lines of about ``width`` characters with ``<br>``."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        if current and len(current) + 1 + len(word) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    if current:
+        lines.append(current)
+    return "<br>".join(lines)
