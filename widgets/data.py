@@ -1,91 +1,109 @@
 """Loading and validating the cited data files in ``data/``.
 
-Every data file is a CSV with a fixed header. Each row is one measurement or claim
-and names its ``source``: one or more keys of ``references.bib`` separated by ``;``.
-:func:`load_table` checks the header, every value's type and range, and that each
-source key exists, and fails with a :class:`DataError` naming the file, the row and
-the field.
+Every data file is a CSV whose columns are the fields of one typed row model (an
+``attrs`` class in the topic module). :func:`load_rows` reads the file and turns
+each line into a row: cells are parsed by type (strict whole numbers and
+decimals, literal choices, ``references.bib`` keys), attrs validators check ranges,
+and the model's ``check()`` applies rules across columns. Every problem is
+reported as ``data/X.csv, line N, field 'F': why``, all of them at once, with
+``N`` the line of the file (blank lines count, the header is line 1).
 
-It also holds the small argument checks that the widget functions share, so every
-bad argument raises a ``ValueError`` worded the same way.
+The loader also rejects what a spreadsheet can silently introduce: a repeated
+row, a repeated label (the model's ``UNIQUE`` fields), bytes that are not
+UTF-8. A UTF-8 byte-order mark (Excel writes one) is accepted.
+
+pydantic would fit too, but its compiled core has no build for Pyodide on PyPI,
+so the book's in-browser notebooks could not import it; attrs and cattrs are pure
+Python.
 """
 
 from __future__ import annotations
 
 import csv
 import functools
-import math
+import io
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+import typing
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Literal, TypeVar
+
+import attrs
+import cattrs
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
 BIB_FILE = ROOT / "references.bib"
 
 _BIB_KEY = re.compile(r"^@\w+\s*\{\s*([^,\s]+)\s*,", re.MULTILINE)
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 
-Row = dict[str, Any]
+T = TypeVar("T")
 
 
 class DataError(ValueError):
-    """A data file breaks its schema; the message names file, row and field."""
+    """A data file breaks its schema; the message names file, line and field."""
 
 
-@dataclass(frozen=True)
-class Field:
-    """One column of a data file and the values it allows.
+class RowError(ValueError):
+    """One broken field of one row, raised by validators and ``check()`` rules."""
 
-    ``kind`` is ``"str"``, ``"int"``, ``"float"`` or ``"cite"`` (source keys).
-    ``choices`` limits a text field to a set of values; ``minimum`` and ``maximum``
-    bound a number (inclusive). An optional field may be left empty (``None``).
-    """
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(problem)
+        self.field = field
+        self.problem = problem
 
-    name: str
-    kind: str = "str"
-    required: bool = True
-    minimum: float | None = None
-    maximum: float | None = None
-    choices: tuple[str, ...] | None = None
+
+class Cites(tuple):
+    """One or more ``references.bib`` keys, written ``key1;key2`` in a cell."""
 
 
 @functools.cache
-def bib_keys(path: Path = BIB_FILE) -> frozenset[str]:
+def bib_keys(path: Path | None = None) -> frozenset[str]:
     """The citation keys defined in ``references.bib``."""
-    return frozenset(_BIB_KEY.findall(path.read_text(encoding="utf-8")))
+    return frozenset(_BIB_KEY.findall((path or BIB_FILE).read_text(encoding="utf-8")))
 
 
 @functools.cache
-def _bib_entries(path: Path = BIB_FILE) -> Any:
+def _bib_entries() -> Any:
     """All entries of ``references.bib``, parsed by pybtex."""
     from pybtex.database import parse_file
 
-    return parse_file(str(path), bib_format="bibtex").entries
+    return parse_file(str(BIB_FILE), bib_format="bibtex").entries
+
+
+def short_citation(key: str) -> str:
+    """Author and year as the text cites them, e.g. ``Ries 1937`` or ``Lu et al. 1998``."""
+    if key not in bib_keys():
+        raise ValueError(f"argument 'key' must be a references.bib key, got {key!r}")
+    entry = _bib_entries()[key]
+    surnames = [
+        " ".join(person.prelast_names + person.last_names)
+        for person in entry.persons.get("author", [])
+    ]
+    named = [name for name in surnames if name != "others"]
+    if not named:
+        authors = entry.fields.get("title", key)
+    elif len(named) < len(surnames) or len(named) > 2:
+        authors = f"{named[0]} et al."
+    else:
+        authors = " & ".join(named)
+    return _latex_to_text(f"{authors} {entry.fields.get('year', 'n.d.')}")
 
 
 def citation(key: str) -> str:
     """A short plain-text citation for ``key``, such as ``Ries (1937). Journal``."""
-    if key not in bib_keys():
-        raise ValueError(f"argument 'key' must be a references.bib key, got {key!r}")
+    text = short_citation(key)
+    authors, _, year = text.rpartition(" ")
     entry = _bib_entries()[key]
-    people = entry.persons.get("author", [])
-    surnames = [" ".join(person.prelast_names + person.last_names) for person in people]
-    others = "others" in surnames or len(surnames) > 2
-    surnames = [name for name in surnames if name != "others"]
-    if not surnames:
-        authors = entry.fields.get("title", key)
-    elif others:
-        authors = f"{surnames[0]} et al."
-    else:
-        authors = " & ".join(surnames)
-    year = entry.fields.get("year", "n.d.")
     venue = entry.fields.get("journal") or entry.fields.get("howpublished", "")
-    text = f"{authors} ({year})"
-    if venue:
-        text += f". {venue}"
-    return _latex_to_text(text)
+    return f"{authors} ({year})" + (f". {_latex_to_text(venue)}" if venue else "")
+
+
+def cites_text(keys: Iterable[str]) -> str:
+    """Several keys as the text cites them: ``Ries 1937; Curtis 1993``."""
+    return "; ".join(short_citation(key) for key in keys)
 
 
 def _latex_to_text(text: str) -> str:
@@ -97,132 +115,237 @@ def _latex_to_text(text: str) -> str:
     return codecs.decode(text, "ulatex").replace("{", "").replace("}", "")
 
 
-def _parse_value(field: Field, raw: str) -> Any:
-    """Convert one cell; raise ``ValueError`` with the reason if it is not allowed."""
-    text = raw.strip()
-    if text == "":
-        if field.required:
-            raise ValueError("is empty but required")
-        return None
-    if field.kind == "cite":
-        keys = tuple(key.strip() for key in text.split(";") if key.strip())
-        unknown = [key for key in keys if key not in bib_keys()]
-        if unknown:
-            raise ValueError(f"cites {unknown} which are not in references.bib")
-        return keys
-    if field.kind in ("int", "float"):
-        try:
-            value: float = int(text) if field.kind == "int" else float(text)
-        except ValueError:
-            raise ValueError(f"expected {field.kind}, got {text!r}") from None
-        if not math.isfinite(value):
-            raise ValueError(f"expected a finite number, got {text!r}")
-        if field.minimum is not None and value < field.minimum:
-            raise ValueError(f"{value} is below the minimum {field.minimum}")
-        if field.maximum is not None and value > field.maximum:
-            raise ValueError(f"{value} is above the maximum {field.maximum}")
-        return value
-    if field.choices is not None and text not in field.choices:
-        raise ValueError(f"{text!r} is not one of {list(field.choices)}")
+# ---------------------------------------------------------------- cell parsing
+
+
+def _parse_int(text: str, _type: Any = int) -> int:
+    if not _INTEGER.fullmatch(text):
+        raise ValueError(f"expected a whole number, got {text!r}")
+    return int(text)
+
+
+def _parse_float(text: str, _type: Any = float) -> float:
+    if not _DECIMAL.fullmatch(text):
+        raise ValueError(f"expected a number such as 12 or 3.5, got {text!r}")
+    return float(text)
+
+
+def _parse_str(text: str, _type: Any = str) -> str:
+    if not text:
+        raise ValueError("is empty but required")
     return text
 
 
-def row_error(filename: str, number: int, field: str, problem: str) -> DataError:
-    """The error for one cell or row rule: names the file, the row and the field."""
-    return DataError(f"{filename}, row {number}, field '{field}': {problem}")
+def _parse_cites(text: str, _type: Any = Cites) -> Cites:
+    keys = [key.strip() for key in text.split(";") if key.strip()]
+    if not keys:
+        raise ValueError("is empty but required (a references.bib key)")
+    unknown = [key for key in keys if key not in bib_keys()]
+    if unknown:
+        raise ValueError(f"cites {unknown}, which are not in references.bib")
+    return Cites(keys)
 
 
-#: How far a count may sit from the percentage printed beside it, in points:
-#: reported counts match to rounding; counts derived from a rounded percent closer.
+def _is_literal(kind: Any) -> bool:
+    return typing.get_origin(kind) is Literal
+
+
+def _literal_hook(kind: Any) -> Callable[[str, Any], str]:
+    allowed = typing.get_args(kind)
+
+    def parse(text: str, _type: Any) -> str:
+        if text not in allowed:
+            raise ValueError(f"{text!r} is not one of {list(allowed)}")
+        return text
+
+    return parse
+
+
+def _is_optional(kind: Any) -> bool:
+    args = typing.get_args(kind)
+    return type(None) in args and len(args) == 2
+
+
+def _optional_hook(converter: cattrs.Converter) -> Callable[[Any], Callable[[str, Any], Any]]:
+    def factory(kind: Any) -> Callable[[str, Any], Any]:
+        inner = next(arg for arg in typing.get_args(kind) if arg is not type(None))
+        hook = converter.get_structure_hook(inner)
+        return lambda text, _type: None if text == "" else hook(text, inner)
+
+    return factory
+
+
+@functools.cache
+def _converter() -> cattrs.Converter:
+    """A cattrs converter that parses CSV text cells strictly, by type."""
+    converter = cattrs.Converter(detailed_validation=True, forbid_extra_keys=True)
+    converter.register_structure_hook(int, _parse_int)
+    converter.register_structure_hook(float, _parse_float)
+    converter.register_structure_hook(str, _parse_str)
+    converter.register_structure_hook(Cites, _parse_cites)
+    converter.register_structure_hook_factory(_is_literal, _literal_hook)
+    converter.register_structure_hook_factory(_is_optional, _optional_hook(converter))
+    return converter
+
+
+# ------------------------------------------------------------------ validators
+
+
+def between(minimum: float, maximum: float) -> Callable[[Any, Any, Any], None]:
+    """An attrs validator: the value (when given) lies in ``[minimum, maximum]``."""
+
+    def validate(_instance: Any, attribute: Any, value: Any) -> None:
+        if value is not None and not minimum <= value <= maximum:
+            raise RowError(attribute.name, f"{value:g} is outside the range {minimum}–{maximum}")
+
+    return validate
+
+
+def require(condition: bool, field: str, problem: str) -> None:
+    """Raise a :class:`RowError` for ``field`` unless ``condition`` holds."""
+    if not condition:
+        raise RowError(field, problem)
+
+
 REPORTED_TOLERANCE = 1.0
 DERIVED_TOLERANCE = 0.5
 
 
-def check_count(row: Row, number: int, filename: str, count: str) -> None:
-    """Check a row's ``n`` and its ``count`` field against each other and ``percent``.
+def check_count(row: Any, count: str) -> None:
+    """Check a row's ``n`` against its ``count`` field and its ``percent``.
 
     ``n`` and the count come together or not at all; the count is at most ``n``;
-    and where a ``percent`` is also given, ``count / n`` matches it within
+    where a ``percent`` is also given, ``count / n`` matches it within
     :data:`REPORTED_TOLERANCE` points (:data:`DERIVED_TOLERANCE` when the row says
-    ``derived = yes``).
+    ``derived = yes``, a count back-calculated from the rounded percent).
     """
-    if (row[count] is None) != (row["n"] is None):
-        raise row_error(filename, number, count, f"give both n and {count}, or neither")
-    if row[count] is not None and row[count] > row["n"]:
-        raise row_error(
-            filename, number, count, f"{row[count]} {count} is more than n = {row['n']}"
+    value, n, percent = getattr(row, count), row.n, getattr(row, "percent", None)
+    require((value is None) == (n is None), count, f"give both n and {count}, or neither")
+    if value is None:
+        return
+    require(value <= n, count, f"{value} {count} is more than n = {n}")
+    if percent is not None:
+        limit = DERIVED_TOLERANCE if getattr(row, "derived", "no") == "yes" else REPORTED_TOLERANCE
+        gap = abs(100 * value / n - percent)
+        require(
+            gap <= limit + 1e-9,
+            count,
+            f"{value}/{n} does not match the reported {percent:g}% (allowed gap {limit} points)",
         )
-    if row[count] is not None and row.get("percent") is not None:
-        gap = abs(100 * row[count] / row["n"] - row["percent"])
-        limit = DERIVED_TOLERANCE if row.get("derived") == "yes" else REPORTED_TOLERANCE
-        if gap > limit + 1e-9:
-            raise row_error(
-                filename,
-                number,
-                count,
-                f"{row[count]}/{row['n']} does not match the reported "
-                f"{row['percent']}% (allowed gap {limit} points)",
-            )
 
 
-def parse_rows(lines: Iterable[str], fields: Sequence[Field], filename: str) -> list[Row]:
-    """Parse CSV ``lines`` against ``fields``; errors name ``filename``, row, field."""
-    reader = csv.reader(lines)
-    header = next(reader, None)
-    expected = [field.name for field in fields]
-    if header != expected:
-        raise DataError(f"{filename}: header must be {expected}, got {header}")
-    rows: list[Row] = []
-    for number, cells in enumerate(reader, start=1):
-        if not any(cell.strip() for cell in cells):
+# ---------------------------------------------------------------------- loader
+
+
+class Model:
+    """Mixin for row models: ``UNIQUE`` fields must not repeat; ``check()`` rules."""
+
+    UNIQUE: ClassVar[tuple[str, ...]] = ()
+
+    def check(self) -> None:
+        """Rules across columns; raise :class:`RowError`. None by default."""
+
+
+def _decode(raw: bytes, filename: str) -> str:
+    """The file as text; a BOM is dropped, a non-UTF-8 byte is named by line."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        byte = raw[error.start]
+        raise DataError(
+            f"{filename}, line {line}: byte 0x{byte:02X} is not UTF-8 text (save the file as UTF-8)"
+        ) from None
+
+
+def _records(text: str) -> Iterable[tuple[int, list[str]]]:
+    """``(line number, cells)`` for every non-blank record, header included."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    start = 1
+    for cells in reader:
+        if any(cell.strip() for cell in cells):
+            yield start, cells
+        start = reader.line_num + 1
+
+
+def _problems(error: Exception) -> list[tuple[str, str]]:
+    """``(field, why)`` for each failure inside a cattrs validation error."""
+    found: list[tuple[str, str]] = []
+    for sub in getattr(error, "exceptions", [error]):
+        if isinstance(sub, RowError):
+            found.append((sub.field, sub.problem))
             continue
-        if len(cells) != len(fields):
-            raise DataError(
-                f"{filename}, row {number}: expected {len(fields)} cells, got {len(cells)}"
-            )
-        row: Row = {}
-        for field, raw in zip(fields, cells, strict=True):
-            try:
-                row[field.name] = _parse_value(field, raw)
-            except ValueError as error:
-                raise row_error(filename, number, field.name, str(error)) from None
+        if hasattr(sub, "exceptions"):
+            found += _problems(sub)
+            continue
+        field = "?"
+        for note in getattr(sub, "__notes__", []):
+            if "@ attribute " in note:
+                field = note.rsplit("@ attribute ", 1)[1]
+        found.append((field, str(sub)))
+    return found
+
+
+def _build_row(model: type[T], names: Sequence[str], cells: Sequence[str]) -> T:
+    """One typed row from its cells; raises cattrs or :class:`RowError` errors."""
+    row = _converter().structure(
+        {name: cell.strip() for name, cell in zip(names, cells, strict=True)}, model
+    )
+    row.check()  # type: ignore[attr-defined]
+    return row
+
+
+def parse_rows(text: str, model: type[T], filename: str) -> list[T]:
+    """Parse CSV ``text`` into ``model`` rows; raise one :class:`DataError` listing all errors."""
+    names = [field.name for field in attrs.fields(model)]
+    records = iter(_records(text))
+    first = next(records, None)
+    if first is None or first[1] != names:
+        raise DataError(f"{filename}: header must be {names}, got {first and first[1]}")
+    errors: list[str] = []
+    rows: list[T] = []
+    seen: dict[tuple[str, ...], int] = {}
+    labels: dict[tuple[Any, ...], int] = {}
+    unique = getattr(model, "UNIQUE", ())
+    for line, cells in records:
+        where = f"{filename}, line {line}"
+        if len(cells) != len(names):
+            errors.append(f"{where}: expected {len(names)} cells, got {len(cells)}")
+            continue
+        key = tuple(cell.strip() for cell in cells)
+        if key in seen:
+            errors.append(f"{where}: repeats line {seen[key]} exactly")
+            continue
+        seen[key] = line
+        try:
+            row = _build_row(model, names, cells)
+        except (cattrs.BaseValidationError, RowError) as error:
+            errors += [f"{where}, field '{field}': {why}" for field, why in _problems(error)]
+            continue
+        label = tuple(getattr(row, name) for name in unique)
+        if unique and label in labels:
+            shown = ", ".join(f"{name}={getattr(row, name)!r}" for name in unique)
+            errors.append(f"{where}, field '{unique[-1]}': {shown} repeats line {labels[label]}")
+            continue
+        labels[label] = line
         rows.append(row)
-    if not rows:
-        raise DataError(f"{filename}: has no data rows")
+    if not rows and not errors:
+        errors.append(f"{filename}: has no data rows")
+    if errors:
+        raise DataError("\n".join(errors))
     return rows
 
 
-def load_table(name: str, fields: Sequence[Field]) -> list[Row]:
-    """Read and validate ``data/<name>.csv``; return one dict per row."""
-    path = DATA_DIR / f"{name}.csv"
-    with path.open(encoding="utf-8", newline="") as handle:
-        return parse_rows(handle, fields, f"data/{path.name}")
+def load_rows(name: str, model: type[T], directory: Path | None = None) -> list[T]:
+    """Read and validate ``data/<name>.csv`` as ``model`` rows, in file order."""
+    path = (directory or DATA_DIR) / f"{name}.csv"
+    filename = f"data/{path.name}"
+    return parse_rows(_decode(path.read_bytes(), filename), model, filename)
 
 
-def check_choice(argument: str, value: Any, allowed: Sequence[Any]) -> Any:
-    """Return ``value`` if it is in ``allowed``, else raise a ``ValueError``."""
-    if value not in allowed:
-        raise ValueError(f"argument '{argument}' must be one of {list(allowed)}, got {value!r}")
-    return value
+def row_model(cls: type[T]) -> type[T]:
+    """Decorate a row model: a frozen attrs class whose fields are the CSV columns."""
+    return attrs.frozen(kw_only=True)(cls)
 
 
-def check_number(
-    argument: str,
-    value: Any,
-    minimum: float,
-    maximum: float,
-    integer: bool = False,
-) -> float:
-    """Return ``value`` if it is a number in ``[minimum, maximum]``, else raise."""
-    kind = "an integer" if integer else "a number"
-    valid_type = isinstance(value, int) if integer else isinstance(value, (int, float))
-    if (
-        isinstance(value, bool)
-        or not valid_type
-        or not math.isfinite(value)
-        or not minimum <= value <= maximum
-    ):
-        raise ValueError(
-            f"argument '{argument}' must be {kind} from {minimum} to {maximum}, got {value!r}"
-        )
-    return value
+field = attrs.field

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import plotly.graph_objects as go
 
 from . import style
-from .data import DataError, Field, Row, check_choice, citation, load_table, row_error
+from .data import Cites, DataError, Model, citation, load_rows, require, row_model
+from .options import Interactive, Option
 from .render import BookFigure
 
 CONDITIONS: tuple[str, ...] = (
@@ -90,7 +91,7 @@ BASES: tuple[str, ...] = (CITED, TEACHING)
 SCORES: dict[str, int] = {"typical": 2, "possible": 1, "unknown": 0, "atypical": -1}
 
 #: Text shown in each cell (the level, so the figure never relies on colour alone).
-SYMBOLS: dict[str, str] = {"typical": "++", "possible": "+", "atypical": "−", "unknown": "?"}
+LEVEL_MARKS: dict[str, str] = {"typical": "++", "possible": "+", "atypical": "−", "unknown": "?"}
 TEACHING_MARK = "*"
 
 #: Okabe-Ito colours per level, and the faded versions used for rows that do not fit.
@@ -109,15 +110,6 @@ FIT = ("typical", "possible")  # levels at which a condition "fits" a presenting
 STATUS_SHIFT = 142
 MENU_SHIFT = 172
 
-FIELDS = (
-    Field("condition", choices=CONDITIONS),
-    Field("feature", choices=tuple(FEATURES)),
-    Field("level", choices=LEVELS),
-    Field("basis", choices=BASES),
-    Field("source", "cite", required=False),
-    Field("note", required=False),
-)
-
 FILENAME = "data/differential.csv"
 NOT_DIAGNOSTIC = (
     "Educational, not diagnostic — see a clinician. Only a clinician who examines you "
@@ -125,33 +117,35 @@ NOT_DIAGNOSTIC = (
 )
 
 
-def validate(rows: list[Row], filename: str = FILENAME) -> list[Row]:
-    """Check the rules that span a row or the whole table; return ``rows``.
+@row_model
+class CellRow(Model):
+    """One cell of the matrix: how well a finding fits a condition, and on what basis."""
 
-    * ``basis`` is ``cited`` exactly when ``source`` holds at least one key;
-    * each condition × finding pair appears once, and every pair is present.
+    UNIQUE = ("condition", "feature")
 
-    Row numbers count data rows from 1, as :func:`widgets.data.parse_rows` does.
-    """
-    seen: set[tuple[str, str]] = set()
-    for number, row in enumerate(rows, start=1):
-        has_source = bool(row["source"])
-        if row["basis"] == CITED and not has_source:
-            raise row_error(filename, number, "source", "basis is 'cited' but no source is given")
-        if row["basis"] == TEACHING and has_source:
-            raise row_error(
-                filename,
-                number,
+    condition: Literal[*CONDITIONS]
+    feature: Literal[*FEATURES]
+    level: Literal[*LEVELS]
+    basis: Literal[*BASES]
+    source: Cites | None
+    note: str | None
+
+    def check(self) -> None:
+        """``basis`` is ``cited`` exactly when ``source`` holds a key."""
+        if self.basis == CITED:
+            require(self.source is not None, "source", "basis is 'cited' but no source is given")
+        else:
+            require(
+                self.source is None,
                 "source",
                 f"basis is {TEACHING!r}, so source must be empty "
                 "(use basis 'cited' for a citation)",
             )
-        pair = (row["condition"], row["feature"])
-        if pair in seen:
-            raise row_error(
-                filename, number, "feature", f"{pair[1]!r} already given for {pair[0]!r}"
-            )
-        seen.add(pair)
+
+
+def complete(rows: list[CellRow], filename: str = FILENAME) -> list[CellRow]:
+    """``rows`` if every condition × finding pair has a row, else a :class:`DataError`."""
+    seen = {(row.condition, row.feature) for row in rows}
     missing = [(c, f) for c in CONDITIONS for f in FEATURES if (c, f) not in seen]
     if missing:
         condition, feature = missing[0]
@@ -162,14 +156,14 @@ def validate(rows: list[Row], filename: str = FILENAME) -> list[Row]:
     return rows
 
 
-def load() -> list[Row]:
-    """The validated rows of ``data/differential.csv``."""
-    return validate(load_table("differential", FIELDS))
+def load() -> list[CellRow]:
+    """The validated rows of ``data/differential.csv``; every cell of the matrix is present."""
+    return complete(load_rows("differential", CellRow))
 
 
-def _cells(rows: Iterable[Row]) -> dict[tuple[str, str], Row]:
+def _cells(rows: Iterable[CellRow]) -> dict[tuple[str, str], CellRow]:
     """The rows keyed by (condition, feature)."""
-    return {(row["condition"], row["feature"]): row for row in rows}
+    return {(row.condition, row.feature): row for row in rows}
 
 
 def check_findings(findings: Sequence[str]) -> list[str]:
@@ -197,34 +191,34 @@ def rank(findings: Sequence[str]) -> list[tuple[str, int]]:
     chosen = check_findings(findings)
     cells = _cells(load())
     scores = [
-        (condition, sum(SCORES[cells[(condition, f)]["level"]] for f in chosen))
+        (condition, sum(SCORES[cells[(condition, f)].level] for f in chosen))
         for condition in CONDITIONS
     ]
     return sorted(scores, key=lambda item: -item[1])
 
 
-def _basis_text(row: Row) -> str:
+def _basis_text(row: CellRow) -> str:
     """The basis of one cell for hover text and tables."""
-    if row["basis"] == TEACHING:
+    if row.basis == TEACHING:
         return "general clinical teaching * (no citation)"
-    return "<br>".join(citation(key) for key in row["source"])
+    return "<br>".join(citation(key) for key in row.source)
 
 
-def _hover(row: Row) -> str:
+def _hover(row: CellRow) -> str:
     """Hover text for one cell: level, basis and note (the template adds the rest)."""
     parts = [
-        f"Level: <b>{row['level']}</b>",
+        f"Level: <b>{row.level}</b>",
         f"Basis: {_basis_text(row)}",
     ]
-    if row["note"]:
-        parts.append(style.wrap_hover(html.escape(row["note"], quote=False)))
+    if row.note:
+        parts.append(style.wrap_hover(html.escape(row.note, quote=False)))
     return "<br>".join(parts)
 
 
-def _cell_text(row: Row) -> str:
+def _cell_text(row: CellRow) -> str:
     """The symbol printed in a cell, starred for general clinical teaching."""
-    mark = TEACHING_MARK if row["basis"] == TEACHING else ""
-    return SYMBOLS[row["level"]] + mark
+    mark = TEACHING_MARK if row.basis == TEACHING else ""
+    return LEVEL_MARKS[row.level] + mark
 
 
 def _fade(colour: str) -> str:
@@ -246,26 +240,26 @@ def _colourscale() -> list[list[Any]]:
     return scale
 
 
-def fits(cells: dict[tuple[str, str], Row], finding: str) -> list[bool]:
+def fits(cells: dict[tuple[str, str], CellRow], finding: str) -> list[bool]:
     """For each condition, whether ``finding`` is typical or possible there."""
     if finding == NO_FINDING:
         return [True] * len(CONDITIONS)
-    return [cells[(condition, finding)]["level"] in FIT for condition in CONDITIONS]
+    return [cells[(condition, finding)].level in FIT for condition in CONDITIONS]
 
 
-def _z(cells: dict[tuple[str, str], Row], finding: str) -> list[list[int]]:
+def _z(cells: dict[tuple[str, str], CellRow], finding: str) -> list[list[int]]:
     """The colour index of every cell; rows that do not fit ``finding`` are faded."""
     bright = fits(cells, finding)
     return [
         [
-            LEVELS.index(cells[(condition, feature)]["level"]) + (0 if bright[i] else len(LEVELS))
+            LEVELS.index(cells[(condition, feature)].level) + (0 if bright[i] else len(LEVELS))
             for feature in FEATURES
         ]
         for i, condition in enumerate(CONDITIONS)
     ]
 
 
-def _ticktext(cells: dict[tuple[str, str], Row], finding: str) -> list[str]:
+def _ticktext(cells: dict[tuple[str, str], CellRow], finding: str) -> list[str]:
     """Row labels; rows that fit the chosen finding are bold and marked with ▶."""
     if finding == NO_FINDING:
         return [SHORT_CONDITIONS[c] for c in CONDITIONS]
@@ -276,7 +270,7 @@ def _ticktext(cells: dict[tuple[str, str], Row], finding: str) -> list[str]:
     ]
 
 
-def _status(cells: dict[tuple[str, str], Row], finding: str) -> str:
+def _status(cells: dict[tuple[str, str], CellRow], finding: str) -> str:
     """One line above the matrix saying what the current view shows."""
     if finding == NO_FINDING:
         return "All conditions shown. Pick a presenting finding to see which fit."
@@ -286,13 +280,12 @@ def _status(cells: dict[tuple[str, str], Row], finding: str) -> str:
 
 
 def _column_box(finding: str) -> list[dict[str, Any]]:
-    """A thick outline around the chosen finding's column (none for no finding)."""
-    if finding == NO_FINDING:
-        return []
-    i = list(FEATURES).index(finding)
+    """A thick outline around the chosen finding's column (hidden for no finding)."""
+    i = 0 if finding == NO_FINDING else list(FEATURES).index(finding)
     return [
         {
             "type": "rect",
+            "visible": finding != NO_FINDING,
             "xref": "x",
             "yref": "y",
             "x0": i - 0.5,
@@ -305,39 +298,6 @@ def _column_box(finding: str) -> list[dict[str, Any]]:
     ]
 
 
-def _state(cells: dict[tuple[str, str], Row], finding: str) -> tuple[dict, dict]:
-    """Trace and layout updates that show one presenting finding."""
-    data = {"z": [_z(cells, finding)]}
-    layout = {
-        "shapes": _column_box(finding),
-        "yaxis.ticktext": _ticktext(cells, finding),
-        "annotations[0].text": _status(cells, finding),
-    }
-    return data, layout
-
-
-def _finding_menu(cells: dict[tuple[str, str], Row], active: str) -> dict[str, Any]:
-    """Dropdown of presenting findings; each entry fades the rows that do not fit."""
-    options = [NO_FINDING, *FEATURES]
-    buttons = []
-    for finding in options:
-        data, layout = _state(cells, finding)
-        label = "No finding chosen" if finding == NO_FINDING else FEATURES[finding][1]
-        buttons.append({"label": label, "method": "update", "args": [data, layout, [0]]})
-    return {
-        "buttons": buttons,
-        "active": options.index(active),
-        "direction": "down",
-        "x": 0,
-        "xanchor": "left",
-        "y": 1.0,
-        "yanchor": "bottom",
-        "pad": {"b": MENU_SHIFT},
-        "font": {"size": 12},
-        "showactive": True,
-    }
-
-
 def _legend_traces() -> list[go.Scatter]:
     """Invisible traces that give the legend one square per level."""
     return [
@@ -345,7 +305,7 @@ def _legend_traces() -> list[go.Scatter]:
             x=[None],
             y=[None],
             mode="markers",
-            name=f"{SYMBOLS[level]} {level}",
+            name=f"{LEVEL_MARKS[level]} {level}",
             marker={
                 "symbol": "square",
                 "size": 14,
@@ -358,7 +318,7 @@ def _legend_traces() -> list[go.Scatter]:
     ]
 
 
-def figure(finding: str = NO_FINDING) -> BookFigure:
+def draw(finding: str = NO_FINDING) -> BookFigure:
     """The conditions × findings matrix, with a dropdown of presenting findings.
 
     ``finding`` (a key of :data:`FEATURES`, or ``"none"``) picks the finding shown
@@ -366,7 +326,6 @@ def figure(finding: str = NO_FINDING) -> BookFigure:
     bold ▶ label; the rest fade. The figure's own dropdown changes it in the browser
     without a kernel. Educational, not diagnostic.
     """
-    check_choice("finding", finding, (NO_FINDING, *FEATURES))
     rows = load()
     cells = _cells(rows)
     features = list(FEATURES)
@@ -389,7 +348,7 @@ def figure(finding: str = NO_FINDING) -> BookFigure:
         name="Fit",
         showlegend=False,
     )
-    cited = sum(1 for row in rows if row["basis"] == CITED)
+    cited = sum(1 for row in rows if row.basis == CITED)
     fig = BookFigure(
         data=[heatmap, *_legend_traces()],
         caption=(
@@ -414,17 +373,16 @@ def figure(finding: str = NO_FINDING) -> BookFigure:
         columns=("Condition", "Finding", "Level", "Basis", "Source", "Note"),
         rows=[
             (
-                r["condition"],
-                FEATURES[r["feature"]][1],
-                r["level"],
-                r["basis"] + ("" if r["basis"] == CITED else " *"),
-                r["source"],
-                r["note"],
+                r.condition,
+                FEATURES[r.feature][1],
+                r.level,
+                r.basis + ("" if r.basis == CITED else " *"),
+                r.source,
+                r.note,
             )
             for r in rows
         ],
     )
-    _, state = _state(cells, finding)
     fig.update_layout(
         template=style.template(),
         height=900,
@@ -448,17 +406,17 @@ def figure(finding: str = NO_FINDING) -> BookFigure:
         },
         yaxis={
             "tickvals": list(CONDITIONS),
-            "ticktext": state["yaxis.ticktext"],
+            "ticktext": _ticktext(cells, finding),
             "autorange": "reversed",
             "tickfont": {"size": 12},
             "showgrid": False,
             "automargin": True,
             "fixedrange": True,
         },
-        shapes=state["shapes"],
+        shapes=_column_box(finding),
         annotations=[
             {
-                "text": state["annotations[0].text"],
+                "text": _status(cells, finding),
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0,
@@ -498,7 +456,6 @@ def figure(finding: str = NO_FINDING) -> BookFigure:
                 "font": {"size": 12},
             },
         ],
-        updatemenus=[_finding_menu(cells, finding)],
         legend={
             "orientation": "h",
             "x": 0,
@@ -527,7 +484,7 @@ def ranking_html(findings: Sequence[str]) -> str:
     )
     if not chosen:
         return note + scoring + "<p>Tick one or more findings to rank the conditions.</p>"
-    ticked = ", ".join(html.escape(FEATURES[f][1].lower()) for f in chosen)
+    ticked = "; ".join(html.escape(FEATURES[f][1]) for f in chosen)
     items = "".join(
         f"<li>{html.escape(condition)} — score {str(score).replace('-', '−')}</li>"
         for condition, score in rank(chosen)
@@ -535,11 +492,43 @@ def ranking_html(findings: Sequence[str]) -> str:
     return f"{note}{scoring}<p>Findings ticked: {ticked}.</p><ol>{items}</ol>"
 
 
-def _render(**ticked: bool) -> Any:
-    """LiveApp renderer: checkbox values in, ranked HTML out."""
+OPTIONS = {
+    "finding": Option(
+        (NO_FINDING, *FEATURES),
+        "Presenting finding",
+        labels=("No finding chosen", *(full for _, full in FEATURES.values())),
+        place={"y": 1.0, "pad": {"b": MENU_SHIFT}, "font": {"size": 12}, "direction": "down"},
+    )
+}
+MATRIX = Interactive(draw, OPTIONS)
+
+
+def figure(finding: str = NO_FINDING) -> BookFigure:
+    """The conditions × findings matrix, with a dropdown of presenting findings.
+
+    ``finding`` (a key of :data:`FEATURES`, or ``"none"``) picks the finding shown
+    first: conditions where it is typical or possible keep their colours and get a
+    bold ▶ label; the rest fade. The figure's own dropdown changes it in the browser
+    without a kernel. Educational, not diagnostic.
+    """
+    return MATRIX.figure(finding=finding)
+
+
+def _ranking(findings: Sequence[str]) -> Any:
+    """The live app's render function: ticked findings in, ranked HTML out."""
     from IPython.display import HTML
 
-    return HTML(ranking_html([name for name in FEATURES if ticked.get(name)]))
+    return HTML(ranking_html(findings))
+
+
+RANKING = Interactive(
+    _ranking,
+    {
+        "findings": Option(
+            tuple(FEATURES), "Findings", "checkboxes", tuple(full for _, full in FEATURES.values())
+        )
+    },
+)
 
 
 def app() -> Any:
@@ -548,12 +537,4 @@ def app() -> Any:
     ``app.result`` is an ``IPython.display.HTML`` whose ``.data`` holds the ranking.
     Educational, not diagnostic.
     """
-    import ipywidgets as w
-
-    from .live import LiveApp
-
-    controls = {
-        name: w.Checkbox(value=False, description=full, indent=False)
-        for name, (_, full) in FEATURES.items()
-    }
-    return LiveApp(controls, _render, "Rank the conditions that fit your findings")
+    return RANKING.app("Rank the conditions that fit your findings", {"findings": ()})

@@ -7,10 +7,11 @@ what the controls produced without a browser.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import ipywidgets as w
+import traitlets
 from IPython.display import display
 
 EDUCATION_NOTE = (
@@ -53,3 +54,47 @@ class LiveApp(w.VBox):
         self.output.clear_output(wait=True)
         with self.output:
             display(self.result)
+
+
+class CheckboxGroup(w.VBox):
+    """One checkbox per value; ``value`` is the tuple of ticked values, in order."""
+
+    value = traitlets.Tuple()
+
+    def __init__(self, values: Sequence[Any], labels: Sequence[str], ticked: Sequence[Any]) -> None:
+        self._boxes = {
+            item: w.Checkbox(value=item in ticked, description=label, indent=False, layout=_WIDE)
+            for item, label in zip(values, labels, strict=True)
+        }
+        super().__init__(list(self._boxes.values()))
+        self.value = tuple(item for item in values if item in ticked)
+        for box in self._boxes.values():
+            box.observe(self._sync, names="value")
+
+    def _sync(self, change: Any = None) -> None:
+        """Keep ``value`` equal to the ticked boxes."""
+        self.value = tuple(item for item, box in self._boxes.items() if box.value)
+
+
+_WIDE = w.Layout(width="auto")
+_LABEL = {"description_width": "initial"}
+
+
+def control_for(option: Any, value: Any) -> Any:
+    """The ipywidgets control for one :class:`widgets.options.Option`, set to ``value``.
+
+    Labels are shown whole (``description_width: initial``) and as written.
+    """
+    pairs = [(option.label(item), item) for item in option.values]
+    if option.control == "toggle":
+        return w.Checkbox(value=value, description=option.title, indent=False, layout=_WIDE)
+    if option.control == "checkboxes":
+        return CheckboxGroup(option.values, [label for label, _ in pairs], value)
+    if option.control == "number":
+        low, high = option.values
+        return w.IntSlider(value=value, min=low, max=high, description=option.title, style=_LABEL)
+    if option.control == "slider":
+        return w.SelectionSlider(
+            options=pairs, value=value, description=option.title, style=_LABEL, layout=_WIDE
+        )
+    return w.Dropdown(options=pairs, value=value, description=option.title, style=_LABEL)

@@ -7,12 +7,14 @@ its ``references.bib`` key.
 
 from __future__ import annotations
 
-from typing import Any
+from collections import Counter
+from typing import Any, Literal
 
 import plotly.graph_objects as go
 
 from . import style
-from .data import Field, Row, check_choice, citation, load_table
+from .data import Cites, Model, between, citation, field, load_rows, row_model
+from .options import Interactive, Option
 from .render import BookFigure
 
 DISCIPLINES: tuple[str, ...] = (
@@ -24,7 +26,7 @@ DISCIPLINES: tuple[str, ...] = (
     "Radiology & physiotherapy",
 )
 
-#: Eras offered by the era buttons: label -> (first year, last year).
+#: Eras offered by the era menu: label -> (first year, last year) shown.
 ERAS: dict[str, tuple[int, int]] = {
     "All years": (1930, 2026),
     "First reports (1937-1949)": (1935, 1950),
@@ -33,46 +35,52 @@ ERAS: dict[str, tuple[int, int]] = {
     "Imaging and reviews (2000-)": (1998, 2026),
 }
 
-FIELDS = (
-    Field("year", "int", minimum=1900, maximum=2030),
-    Field("term"),
-    Field("authors"),
-    Field("discipline", choices=DISCIPLINES),
-    Field("source", "cite"),
-)
-
 ALL = "All disciplines"
 FADED = 0.15
 LABEL_FLIP = 1985  # names from this year on are labelled to the left of their marker
 
 
-def load() -> list[Row]:
+@row_model
+class NameRow(Model):
+    """One published name for back mice."""
+
+    UNIQUE = ("term", "authors")
+
+    year: int = field(validator=between(1900, 2030))
+    term: str
+    authors: str
+    discipline: Literal[*DISCIPLINES]
+    source: Cites
+
+
+def load() -> list[NameRow]:
     """The validated rows of ``data/names.csv``, oldest first."""
-    return sorted(load_table("names", FIELDS), key=lambda row: row["year"])
+    return sorted(load_rows("names", NameRow), key=lambda row: row.year)
 
 
-def _hover(row: Row) -> str:
+def _hover(row: NameRow) -> str:
     """Hover text: the term, who named it, and the citation."""
-    keys = ", ".join(row["source"])
-    cites = "<br>".join(citation(key) for key in row["source"])
-    return f"<b>{row['term']}</b><br>{row['authors']}, {row['year']}<br>{cites}<br>[{keys}]"
+    cites = "<br>".join(citation(key) for key in row.source)
+    return f"<b>{row.term}</b><br>{row.authors}, {row.year}<br>{cites}"
 
 
-def _trace(rows: list[Row], positions: list[int], discipline: str) -> go.Scatter:
-    """One marker trace per discipline; each name sits on its own row."""
+def _trace(rows: list[NameRow], discipline: str, opacity: float) -> go.Scatter:
+    """The names of one discipline; each name sits on its own row of the y axis."""
     index = DISCIPLINES.index(discipline)
+    members = [(i, row) for i, row in enumerate(rows) if row.discipline == discipline]
     return go.Scatter(
-        x=[row["year"] for row in rows],
-        y=positions,
+        x=[row.year for _, row in members],
+        y=[i for i, _ in members],
         mode="markers+text",
         name=discipline,
-        text=[row["term"] for row in rows],
+        text=[row.term for _, row in members],
         textposition=[
-            "middle right" if row["year"] < LABEL_FLIP else "middle left" for row in rows
+            "middle right" if row.year < LABEL_FLIP else "middle left" for _, row in members
         ],
         textfont={"size": 12},
-        hovertext=[_hover(row) for row in rows],
+        hovertext=[_hover(row) for _, row in members],
         hoverinfo="text",
+        opacity=opacity,
         marker={
             "size": 12,
             "color": style.colour(index),
@@ -82,49 +90,69 @@ def _trace(rows: list[Row], positions: list[int], discipline: str) -> go.Scatter
     )
 
 
-def _era_span(rows: list[Row], era: str) -> tuple[list[int], list[float]]:
+def _era_span(rows: list[NameRow], era: str) -> tuple[list[int], list[float]]:
     """The x range (years) and y range (rows, top to bottom) that show one era."""
     first, last = ERAS[era]
-    inside = [i for i, row in enumerate(rows) if first <= row["year"] <= last]
+    inside = [i for i, row in enumerate(rows) if first <= row.year <= last] or [0]
     return [first, last], [max(inside) + 0.6, min(inside) - 0.6]
 
 
-def _highlight_menu(present: list[str]) -> dict[str, Any]:
-    """Dropdown that highlights one discipline (the others fade)."""
-    buttons = [{"label": ALL, "method": "restyle", "args": [{"opacity": [1.0] * len(present)}]}]
-    for name in present:
-        opacity = [1.0 if other == name else FADED for other in present]
-        buttons.append({"label": name, "method": "restyle", "args": [{"opacity": opacity}]})
-    return {
-        "buttons": buttons,
-        "x": 0,
-        "xanchor": "left",
-        "y": 1.0,
-        "yanchor": "bottom",
-        "pad": {"b": 8},
-    }
+def _alt(rows: list[NameRow]) -> str:
+    """Alt text written from the rows: span, first and last names, disciplines."""
+    first, last = rows[0], rows[-1]
+    counts = Counter(row.discipline for row in rows)
+    per = "; ".join(f"{name}: {counts[name]}" for name in DISCIPLINES if counts[name])
+    return (
+        f"Timeline of {len(rows)} published names from {first.year} to {last.year}, from "
+        f"'{first.term}' ({first.authors}, {first.year}) to '{last.term}' ({last.authors}, "
+        f"{last.year}). Names per discipline of the journal: {per}."
+    )
 
 
-def _era_menu(rows: list[Row]) -> dict[str, Any]:
-    """Dropdown that zooms to one era of the timeline."""
-    buttons = []
-    for label in ERAS:
-        x_range, y_range = _era_span(rows, label)
-        buttons.append(
-            {
-                "label": label,
-                "method": "relayout",
-                "args": [{"xaxis.range": x_range, "yaxis.range": y_range}],
-            }
-        )
-    return {
-        "buttons": buttons,
-        "x": 1,
-        "xanchor": "right",
-        "y": 1.0,
-        "yanchor": "bottom",
-        "pad": {"b": 8},
-    }
+def draw(discipline: str = ALL, era: str = "All years") -> BookFigure:
+    """The timeline for one highlighted ``discipline`` and one ``era`` (no controls)."""
+    rows = load()
+    present = [name for name in DISCIPLINES if any(r.discipline == name for r in rows)]
+    traces = [_trace(rows, name, 1.0 if discipline in (ALL, name) else FADED) for name in present]
+    fig = BookFigure(
+        data=traces,
+        caption=(
+            f"Names given to painful fibro-fatty nodules of the low back, {rows[0].year} to "
+            f"{rows[-1].year}, coloured by the discipline of the journal in which each name "
+            "appeared."
+        ),
+        alt=_alt(rows),
+        columns=("Year", "Name", "Authors", "Journal's discipline", "Source"),
+        rows=[(r.year, r.term, r.authors, r.discipline, r.source) for r in rows],
+    )
+    x_range, y_range = _era_span(rows, era)
+    fig.update_layout(
+        template=style.template(),
+        height=240 + 24 * len(rows),
+        title={"text": "Names for back mice over time", "y": 0.995},
+        legend={"y": -0.05, "yanchor": "top", "title": {"text": "Journal's discipline"}},
+        xaxis={"range": x_range, "title": {"text": ""}},
+        yaxis={
+            "range": y_range,
+            "tickvals": list(range(len(rows))),
+            "ticktext": [f"{r.authors.split(' ')[0]} {r.year}" for r in rows],
+            "showgrid": True,
+            "automargin": True,
+        },
+        margin={"t": 90, "b": 150, "l": 20, "r": 20},
+    )
+    return fig
+
+
+OPTIONS = {
+    "discipline": Option(
+        (ALL, *DISCIPLINES), "Journal's discipline", place={"y": 1.0, "pad": {"b": 8}}
+    ),
+    "era": Option(
+        tuple(ERAS), "Era", place={"x": 1, "xanchor": "right", "y": 1.0, "pad": {"b": 8}}
+    ),
+}
+TIMELINE = Interactive(draw, OPTIONS)
 
 
 def figure(discipline: str = ALL, era: str = "All years") -> BookFigure:
@@ -133,72 +161,9 @@ def figure(discipline: str = ALL, era: str = "All years") -> BookFigure:
     ``discipline`` picks the discipline highlighted first and ``era`` the era shown
     first; the figure's own menus change both in the browser without a kernel.
     """
-    check_choice("discipline", discipline, (ALL, *DISCIPLINES))
-    check_choice("era", era, tuple(ERAS))
-    rows = load()
-    present = [name for name in DISCIPLINES if any(r["discipline"] == name for r in rows)]
-    traces = []
-    for name in present:
-        positions = [i for i, row in enumerate(rows) if row["discipline"] == name]
-        trace = _trace([rows[i] for i in positions], positions, name)
-        trace.opacity = 1.0 if discipline in (ALL, name) else FADED
-        traces.append(trace)
-    fig = BookFigure(
-        data=traces,
-        caption=(
-            "Names given to painful fibro-fatty nodules of the low back, 1937 to 2023, "
-            "coloured by the discipline of the journal in which each name appeared."
-        ),
-        alt=(
-            f"Timeline of {len(rows)} published names from Ries's 'episacroiliac lipoma' "
-            "(1937) through 'herniation of fascial fat' (Herz, 1945), 'iliac crest pain "
-            "syndrome' (Collée, 1990) and Curtis's 'back mouse' (1993) to imaging and "
-            "review papers (2018 to 2023). Surgery and internal medicine dominate before "
-            "1980; family medicine, pain medicine and radiology afterwards."
-        ),
-        columns=("Year", "Name", "Authors", "Discipline", "Source"),
-        rows=[(r["year"], r["term"], r["authors"], r["discipline"], r["source"]) for r in rows],
-    )
-    x_range, y_range = _era_span(rows, era)
-    fig.update_layout(
-        template=style.template(),
-        height=240 + 24 * len(rows),
-        title={
-            "text": "Names for back mice over time",
-            "x": 0,
-            "xanchor": "left",
-            "y": 0.995,
-            "yanchor": "top",
-        },
-        legend={
-            "orientation": "h",
-            "x": 0,
-            "y": -0.05,
-            "yanchor": "top",
-            "title": {"text": "Journal's discipline"},
-        },
-        xaxis={"range": x_range, "title": {"text": ""}},
-        yaxis={
-            "range": y_range,
-            "tickvals": list(range(len(rows))),
-            "ticktext": [f"{r['authors'].split(' ')[0]} {r['year']}" for r in rows],
-            "showgrid": True,
-            "automargin": True,
-        },
-        updatemenus=[_highlight_menu(present), _era_menu(rows)],
-        margin={"t": 90, "b": 150, "l": 20, "r": 20},
-    )
-    return fig
+    return TIMELINE.figure(discipline=discipline, era=era)
 
 
 def app() -> Any:
     """Live version: a discipline dropdown and an era selector (needs a kernel)."""
-    import ipywidgets as w
-
-    from .live import LiveApp
-
-    controls = {
-        "discipline": w.Dropdown(options=[ALL, *DISCIPLINES], description="Discipline"),
-        "era": w.Dropdown(options=list(ERAS), description="Era"),
-    }
-    return LiveApp(controls, figure, "Names for back mice over time")
+    return TIMELINE.app("Names for back mice over time", {"discipline": ALL, "era": "All years"})

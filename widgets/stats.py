@@ -9,24 +9,32 @@ from __future__ import annotations
 
 import math
 
-from .data import check_number
+from .checks import check_number
 
 Z95 = 1.959963984540054  # the 97.5th percentile of the standard normal distribution
 
 
-def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
-    """Wilson score interval for ``successes`` out of ``n`` (95% by default).
+def wilson(proportion: float, n: int, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval for an observed ``proportion`` among ``n`` (fractions).
 
-    Raises ``ValueError`` when ``n`` is not a positive integer, when ``successes``
-    is not an integer from 0 to ``n``, or when ``z`` is not positive.
+    ``proportion * n`` need not be a whole number, so the same formula serves a
+    count (see :func:`wilson_interval`) and a hypothetical share. Raises
+    ``ValueError`` when ``proportion`` is outside [0, 1], ``n`` is not a positive
+    integer, or ``z`` is not a positive number.
     """
+    check_number("proportion", proportion, 0.0, 1.0)
+    check_number("n", n, 1, 10**9, integer=True)
+    check_number("z", z, 1e-9, 10.0)
+    z2 = z * z
+    centre = (proportion + z2 / (2 * n)) / (1 + z2 / n)
+    half = z * math.sqrt(proportion * (1 - proportion) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    low = 0.0 if proportion == 0 else max(0.0, centre - half)
+    high = 1.0 if proportion == 1 else min(1.0, centre + half)
+    return low, high
+
+
+def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval for ``successes`` out of ``n`` (95% by default)."""
     check_number("n", n, 1, 10**9, integer=True)
     check_number("successes", successes, 0, n, integer=True)
-    check_number("z", z, 1e-9, 10.0)
-    p = successes / n
-    z2 = z * z
-    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
-    half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
-    low = 0.0 if successes == 0 else max(0.0, centre - half)
-    high = 1.0 if successes == n else min(1.0, centre + half)
-    return low, high
+    return wilson(successes / n, n, z)

@@ -40,10 +40,12 @@ FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
 
 
 def template() -> go.layout.Template:
-    """A small template: white card, dark text, Okabe-Ito colours.
+    """The book's template: white card, dark text, Okabe-Ito colours, shared defaults.
 
-    The white paper keeps figures readable in the book's dark mode too (the plot is
-    shown as a light card), and it keeps the serialised figure small.
+    Every figure takes its title position, legend, hover label, menu and annotation
+    defaults from here, so a figure sets only what is particular to it. The white
+    paper keeps figures readable in the book's dark mode too (the plot is shown as a
+    light card), and it keeps the serialised figure small.
     """
     return go.layout.Template(
         layout={
@@ -51,12 +53,21 @@ def template() -> go.layout.Template:
             "font": {"family": FONT_FAMILY, "size": 14, "color": TEXT},
             "paper_bgcolor": "#ffffff",
             "plot_bgcolor": "#ffffff",
+            "title": {"x": 0, "xanchor": "left", "y": 0.99, "yanchor": "top"},
             "xaxis": {"gridcolor": GRID, "linecolor": TEXT, "zeroline": False},
             "yaxis": {"gridcolor": GRID, "linecolor": TEXT, "zeroline": False},
-            "hoverlabel": {"font": {"family": FONT_FAMILY, "size": 13}},
+            "legend": {"orientation": "h", "x": 0, "font": {"size": 12}},
+            "hoverlabel": {"font": {"family": FONT_FAMILY, "size": 13}, "align": "left"},
             "margin": {"l": 60, "r": 20, "t": 60, "b": 50},
+            "updatemenudefaults": {"x": 0, "xanchor": "left", "yanchor": "bottom"},
+            "annotationdefaults": {"showarrow": False, "font": {"size": 12}},
         }
     )
+
+
+def above_plot(pixels: float, plot_height: float) -> float:
+    """The paper ``y`` that sits ``pixels`` above the top of a plot ``plot_height`` tall."""
+    return 1 + pixels / plot_height
 
 
 def colour(index: int) -> str:
@@ -82,3 +93,14 @@ def wrap_hover(text: str, width: int = 60) -> str:
     if current:
         lines.append(current)
     return "<br>".join(lines)
+
+
+def count(number: int, noun: str) -> str:
+    """``number`` with ``noun``, plural unless it is one: ``1 figure``, ``3 figures``."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def year_span(years: list[int]) -> str:
+    """``in 1991`` or ``from 1991 to 2022``."""
+    low, high = min(years), max(years)
+    return f"in {low}" if low == high else f"from {low} to {high}"

@@ -1,0 +1,80 @@
+"""One dot-and-whisker builder for every forest-type figure in the book.
+
+A :class:`Dot` is one estimate with its interval; :func:`dots` turns a group of them
+into one plotly trace: a marker per estimate, a horizontal whisker from ``low`` to
+``high`` where an interval exists, one colour for the group, a symbol per dot, and
+an open (hollow) marker where the value is less certain (no sample size, or the
+middle of a reported range).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+import plotly.graph_objects as go
+
+
+class Dot(NamedTuple):
+    """One plotted estimate: position, optional interval, hover text and marker."""
+
+    x: float
+    y: Any
+    low: float | None
+    high: float | None
+    hover: str
+    symbol: str = "circle"
+    hollow: bool = False
+
+
+def _arm(edge: float | None, x: float) -> float | None:
+    """Length of one whisker arm, rounded, or None where there is no interval."""
+    return None if edge is None else round(abs(edge - x), 2)
+
+
+def dots(
+    name: str, group: Sequence[Dot], colour: str, cap: int = 0, size: int = 12, **trace: Any
+) -> go.Scatter:
+    """One trace of ``group``: markers with whiskers in ``colour``.
+
+    ``cap`` is the width of the whisker ends in pixels; extra keyword arguments go
+    to the trace (``legendgroup``, ``visible`` ...).
+    """
+    trace.setdefault("cliponaxis", False)
+    return go.Scatter(
+        x=[round(dot.x, 2) for dot in group],
+        y=[dot.y for dot in group],
+        mode="markers",
+        name=name,
+        hovertext=[dot.hover for dot in group],
+        hoverinfo="text",
+        marker={
+            "size": size,
+            "color": colour,
+            "symbol": [f"{dot.symbol}-open" if dot.hollow else dot.symbol for dot in group],
+            "line": {"width": 1.5, "color": colour},
+        },
+        error_x={
+            "type": "data",
+            "symmetric": False,
+            "array": [_arm(dot.high, dot.x) for dot in group],
+            "arrayminus": [_arm(dot.low, dot.x) for dot in group],
+            "color": colour,
+            "thickness": 2,
+            "width": cap,
+        },
+        **trace,
+    )
+
+
+def legend_key(name: str, symbol: str, colour: str, **trace: Any) -> go.Scatter:
+    """A legend-only entry that explains a marker (no data, no hover)."""
+    return go.Scatter(
+        x=[None],
+        y=[None],
+        mode="markers",
+        name=name,
+        hoverinfo="skip",
+        marker={"symbol": symbol, "size": 11, "color": colour, "line": {"color": colour}},
+        **trace,
+    )
