@@ -318,6 +318,20 @@ def _legend_traces() -> list[go.Scatter]:
     ]
 
 
+def _alt(cells: dict[tuple[str, str], CellRow]) -> str:
+    """Alt text from the cells: for each finding, the conditions it is typical of."""
+    parts = []
+    for feature, (_, full) in FEATURES.items():
+        typical = [c for c in CONDITIONS if cells[(c, feature)].level == "typical"]
+        if typical:
+            parts.append(f"{full}: typical of {', '.join(typical)}")
+    return (
+        f"Matrix of {len(CONDITIONS)} conditions (rows) by {len(FEATURES)} findings "
+        f"(columns), each cell typical, possible, atypical or unknown. {'. '.join(parts)}. "
+        "The full matrix is in the table."
+    )
+
+
 def draw(finding: str = NO_FINDING) -> BookFigure:
     """The conditions × findings matrix, with a dropdown of presenting findings.
 
@@ -359,17 +373,7 @@ def draw(finding: str = NO_FINDING) -> BookFigure:
             "conditions where it is typical or possible stay bright. Educational, not "
             "diagnostic: a lump or pain needs a clinician's examination."
         ),
-        alt=(
-            f"Matrix of {len(CONDITIONS)} conditions (rows: back mouse, lipoma, angiolipoma, "
-            "liposarcoma, epidermoid cyst, lumbar hernia, superior and middle cluneal nerve "
-            "entrapment, iliac crest pain syndrome, sacroiliac and facet joint pain, lumbar "
-            f"radiculopathy, greater trochanteric pain syndrome) by {len(FEATURES)} findings "
-            "(columns). A mobile nodule near the PSIS is typical only of the back mouse; a "
-            "tender point on the crest about 7 cm from the midline is typical of superior "
-            "cluneal nerve entrapment and iliac crest pain syndrome; a lump over 5 cm, deep or "
-            "growing is typical of liposarcoma; pain below the knee with neurological signs "
-            "is typical of radiculopathy. The full matrix is in the table."
-        ),
+        alt=_alt(cells),
         columns=("Condition", "Finding", "Level", "Basis", "Source", "Note"),
         rows=[
             (

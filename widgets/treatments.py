@@ -557,8 +557,8 @@ def _size_alt(proportion: float, sizes: list[int]) -> str:
         f"Line chart with a logarithmic x axis from {N_GRID[0]} to {N_GRID[-1]} patients. A "
         f"shaded band around a dashed line at {percent(proportion)} shows the 95% Wilson "
         "interval; it is very wide for a handful of patients and narrows steadily as n grows. "
-        f"Vertical bars mark {style.count(len(sizes), 'study size')}, "
-        f"{below} of them below 40 patients."
+        f"Vertical bars mark {style.count(len(sizes), 'study size')} from {min(sizes)} to "
+        f"{max(sizes)}, {below} of them below 40 patients."
     )
 
 

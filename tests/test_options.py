@@ -1,0 +1,194 @@
+"""Generated controls: every menu entry reproduces the figure drawn for its choice.
+
+One generic test for every figure of the book: for each option and each value,
+applying the generated entry (as plotly.js would) to the first figure gives the
+same data and layout as ``figure(**choice)``; two controls used one after the
+other give the figure of both choices; and the engine refuses what it cannot
+express.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import plotly.graph_objects as go
+import pytest
+from plotlyapply import apply_control
+
+from widgets import differential, landmarks, names, prevalence, treatments
+from widgets.options import Interactive, Option, flag
+
+#: Every figure: (the figure function, its Interactive).
+FIGURES = {
+    "names": (names.figure, names.TIMELINE),
+    "prevalence": (prevalence.figure, prevalence.PLOT),
+    "landmarks map": (landmarks.map_figure, landmarks.MAP),
+    "landmarks forest": (landmarks.forest_figure, landmarks.FOREST),
+    "differential": (differential.figure, differential.MATRIX),
+    "treatments forest": (treatments.forest_figure, treatments.FOREST),
+    "sample size": (treatments.sample_size_figure, treatments.SAMPLE_SIZE),
+}
+
+
+def _pruned(value):
+    """``value`` without empty dicts: ``marker: {}`` sets nothing, as if absent."""
+    if isinstance(value, dict):
+        kept = {k: _pruned(v) for k, v in value.items()}
+        return {k: v for k, v in kept.items() if v != {}}
+    if isinstance(value, list):
+        return [_pruned(v) for v in value]
+    return value
+
+
+def _plain(fig: go.Figure) -> dict:
+    """Data and layout without the controls themselves."""
+    plain = fig.to_plotly_json()
+    layout = {k: v for k, v in plain["layout"].items() if k not in ("updatemenus", "sliders")}
+    return _pruned({"data": plain["data"], "layout": layout})
+
+
+def _controls(fig: go.Figure, interactive: Interactive) -> dict[str, list[tuple]]:
+    """Per static option: (value, method, args) for each entry, in declaration order."""
+    menus = list(fig.layout.updatemenus)
+    sliders = list(fig.layout.sliders)
+    found: dict[str, list[tuple]] = {}
+    for name, option in interactive.options.items():
+        if not option.static:
+            continue
+        if option.control == "slider":
+            control = sliders.pop(0)
+            found[name] = [(v, s.method, s.args) for v, s in zip(option.values, control.steps)]
+        elif option.control == "toggle":
+            button = menus.pop(0).buttons[0]
+            found[name] = [(True, button.method, button.args), (False, button.method, button.args2)]
+        else:
+            control = menus.pop(0)
+            found[name] = [(v, b.method, b.args) for v, b in zip(option.values, control.buttons)]
+    assert not menus and not sliders, "every control belongs to a declared option"
+    return found
+
+
+def _defaults(interactive: Interactive) -> dict:
+    """The default choice, read from the draw function's signature."""
+    import inspect
+
+    parameters = inspect.signature(interactive.draw).parameters
+    return {name: parameters[name].default for name in interactive.options}
+
+
+CASES = [
+    (figure_name, option_name)
+    for figure_name, (_, interactive) in FIGURES.items()
+    for option_name, option in interactive.options.items()
+    if option.static
+]
+
+
+@pytest.mark.parametrize(("figure_name", "option_name"), CASES)
+def test_each_entry_reproduces_the_figure_for_its_choice(figure_name, option_name):
+    function, interactive = FIGURES[figure_name]
+    start = function()
+    entries = _controls(start, interactive)[option_name]
+    option = interactive.options[option_name]
+    assert sorted(map(repr, (v for v, _, _ in entries))) == sorted(map(repr, option.values))
+    changed = 0
+    for value, method, args in entries:
+        after = apply_control(start, method, args)
+        expected = function(**{option_name: value})
+        assert _plain(after) == _plain(expected), f"{option_name}={value!r}"
+        changed += _plain(after) != _plain(start)
+    assert changed >= len(option.values) - 1, "every other entry changes the figure"
+
+
+PAIRS = [
+    (figure_name, first, second)
+    for figure_name, (_, interactive) in FIGURES.items()
+    for first, second in itertools.permutations(
+        [n for n, o in interactive.options.items() if o.static], 2
+    )
+]
+
+
+@pytest.mark.parametrize(("figure_name", "first", "second"), PAIRS)
+def test_two_controls_combine_to_the_figure_of_both_choices(figure_name, first, second):
+    function, interactive = FIGURES[figure_name]
+    start = function()
+    controls = _controls(start, interactive)
+    for (a, method_a, args_a), (b, method_b, args_b) in itertools.product(
+        controls[first], controls[second]
+    ):
+        after = apply_control(apply_control(start, method_a, args_a), method_b, args_b)
+        expected = function(**{first: a, second: b})
+        assert _plain(after) == _plain(expected), f"{first}={a!r} then {second}={b!r}"
+
+
+@pytest.mark.parametrize("figure_name", FIGURES)
+def test_a_non_default_start_marks_its_entries_active(figure_name):
+    function, interactive = FIGURES[figure_name]
+    static = {n: o for n, o in interactive.options.items() if o.static}
+    choice = {name: option.values[-1] for name, option in static.items()}
+    fig = function(**choice)
+    menus = iter(fig.layout.updatemenus)
+    sliders = iter(fig.layout.sliders)
+    for name, option in static.items():
+        if option.control == "slider":
+            assert next(sliders).active == len(option.values) - 1
+        elif option.control == "toggle":
+            assert next(menus).active == (0 if choice[name] else -1)
+        else:
+            assert next(menus).active == len(option.values) - 1
+
+
+def _toy(width: int, shift: int, grow: bool = False) -> go.Figure:
+    """A tiny figure whose options touch chosen properties."""
+    count = 3 if grow else 2
+    return go.Figure(
+        [go.Scatter(x=[0, width], y=[shift, shift]) for _ in range(count)],
+        layout={"title": {"text": f"width {width}"}},
+    )
+
+
+def test_controls_that_write_the_same_property_are_refused():
+    clash = Interactive(
+        lambda width=1, shift=0: _toy(width + shift, 0),
+        {"width": Option((1, 2), "Width"), "shift": Option((0, 5), "Shift")},
+    )
+    with pytest.raises(ValueError, match="'width' and 'shift' both change"):
+        clash.figure(width=1, shift=0)
+
+
+def test_a_control_cannot_add_traces():
+    growing = Interactive(lambda grow=False: _toy(1, 0, grow), {"grow": flag("More")})
+    with pytest.raises(ValueError, match="changes the number of traces"):
+        growing.figure(grow=False)
+
+
+def test_independent_controls_are_generated():
+    fine = Interactive(
+        lambda width=1, shift=0: _toy(width, shift),
+        {"width": Option((1, 2), "Width", "buttons"), "shift": Option((0, 5), "Shift", "slider")},
+    )
+    fig = fine.figure(width=2, shift=0)
+    assert fig.layout.updatemenus[0].type == "buttons"
+    assert fig.layout.updatemenus[0].active == 1
+    assert [s.label for s in fig.layout.sliders[0].steps] == ["0", "5"]
+
+
+@pytest.mark.parametrize(
+    ("choice", "argument"),
+    [({"width": 3}, "width"), ({"shift": "0"}, "shift"), ({"colour": 1}, "colour")],
+)
+def test_bad_choices_name_the_argument(choice, argument):
+    fine = Interactive(
+        lambda width=1, shift=0: _toy(width, shift),
+        {"width": Option((1, 2), "Width"), "shift": Option((0, 5), "Shift")},
+    )
+    with pytest.raises(ValueError, match=argument):
+        fine.figure(**{"width": 1, "shift": 0, **choice})
+
+
+@pytest.mark.parametrize("figure_name", FIGURES)
+def test_live_figures_have_no_static_controls(figure_name):
+    _, interactive = FIGURES[figure_name]
+    drawn = interactive.draw()
+    assert not drawn.layout.updatemenus and not drawn.layout.sliders
