@@ -246,6 +246,22 @@ class Model:
         """Rules across columns; raise :class:`RowError`. None by default."""
 
 
+def row_model(cls: type[T]) -> type[T]:
+    """Decorate a row model: a frozen attrs class whose fields are the CSV columns."""
+    return attrs.frozen(kw_only=True)(cls)
+
+
+@row_model
+class StudyRow(Model):
+    """The first columns of a row that reports one study's result: who, when, which arm."""
+
+    UNIQUE = ("study", "year", "label")
+
+    study: str
+    year: int = attrs.field(validator=between(1900, 2030))
+    label: str
+
+
 def _decode(raw: bytes, filename: str) -> str:
     """The file as text; a BOM is dropped, a non-UTF-8 byte is named by line."""
     try:
@@ -341,11 +357,6 @@ def load_rows(name: str, model: type[T], directory: Path | None = None) -> list[
     path = (directory or DATA_DIR) / f"{name}.csv"
     filename = f"data/{path.name}"
     return parse_rows(_decode(path.read_bytes(), filename), model, filename)
-
-
-def row_model(cls: type[T]) -> type[T]:
-    """Decorate a row model: a frozen attrs class whose fields are the CSV columns."""
-    return attrs.frozen(kw_only=True)(cls)
 
 
 field = attrs.field

@@ -318,6 +318,30 @@ def _legend_traces() -> list[go.Scatter]:
     ]
 
 
+def _note(text: str, y: float, shift: int, size: int) -> dict[str, Any]:
+    """A line of text ``shift`` pixels above (or below) the top (or bottom) of the matrix."""
+    anchor = "bottom" if shift > 0 else "top"
+    return {"text": text, "y": y, "yshift": shift, "yanchor": anchor, "font": {"size": size}}
+
+
+def _basis_label(row: CellRow) -> str:
+    """The basis for the data table, starred for general clinical teaching."""
+    return row.basis if row.basis == CITED else f"{row.basis} *"
+
+
+def _caption(rows: list[CellRow]) -> str:
+    """The caption, with the number of cited cells counted from the rows."""
+    cited = sum(1 for row in rows if row.basis == CITED)
+    return (
+        f"How {len(FEATURES)} clinical findings fit {len(CONDITIONS)} conditions that can "
+        "mimic a back mouse: ++ typical, + possible, − atypical, ? unknown. "
+        f"{cited} of {len(rows)} cells cite a source (hover to see it); cells marked * "
+        "rest on general clinical teaching, not on a citation. Pick a presenting finding: "
+        "conditions where it is typical or possible stay bright. Educational, not "
+        "diagnostic: a lump or pain needs a clinician's examination."
+    )
+
+
 def _alt(cells: dict[tuple[str, str], CellRow]) -> str:
     """Alt text from the cells: for each finding, the conditions it is typical of."""
     parts = []
@@ -332,18 +356,10 @@ def _alt(cells: dict[tuple[str, str], CellRow]) -> str:
     )
 
 
-def draw(finding: str = NO_FINDING) -> BookFigure:
-    """The conditions × findings matrix, with a dropdown of presenting findings.
-
-    ``finding`` (a key of :data:`FEATURES`, or ``"none"``) picks the finding shown
-    first: conditions where it is typical or possible keep their colours and get a
-    bold ▶ label; the rest fade. The figure's own dropdown changes it in the browser
-    without a kernel. Educational, not diagnostic.
-    """
-    rows = load()
-    cells = _cells(rows)
+def _heatmap(cells: dict[tuple[str, str], CellRow], finding: str) -> go.Heatmap:
+    """The matrix: one coloured, labelled cell per condition and finding."""
     features = list(FEATURES)
-    heatmap = go.Heatmap(
+    return go.Heatmap(
         z=_z(cells, finding),
         x=[FEATURES[f][1] for f in features],
         y=list(CONDITIONS),
@@ -362,41 +378,28 @@ def draw(finding: str = NO_FINDING) -> BookFigure:
         name="Fit",
         showlegend=False,
     )
-    cited = sum(1 for row in rows if row.basis == CITED)
+
+
+def draw(finding: str = NO_FINDING) -> BookFigure:
+    """The matrix with one presenting ``finding`` picked (no controls)."""
+    rows = load()
+    cells = _cells(rows)
+    features = list(FEATURES)
+    heatmap = _heatmap(cells, finding)
     fig = BookFigure(
         data=[heatmap, *_legend_traces()],
-        caption=(
-            f"How {len(FEATURES)} clinical findings fit {len(CONDITIONS)} conditions that can "
-            "mimic a back mouse: ++ typical, + possible, − atypical, ? unknown. "
-            f"{cited} of {len(rows)} cells cite a source (hover to see it); cells marked * "
-            "rest on general clinical teaching, not on a citation. Pick a presenting finding: "
-            "conditions where it is typical or possible stay bright. Educational, not "
-            "diagnostic: a lump or pain needs a clinician's examination."
-        ),
+        caption=_caption(rows),
         alt=_alt(cells),
         columns=("Condition", "Finding", "Level", "Basis", "Source", "Note"),
         rows=[
-            (
-                r.condition,
-                FEATURES[r.feature][1],
-                r.level,
-                r.basis + ("" if r.basis == CITED else " *"),
-                r.source,
-                r.note,
-            )
+            (r.condition, FEATURES[r.feature][1], r.level, _basis_label(r), r.source, r.note)
             for r in rows
         ],
     )
     fig.update_layout(
         template=style.template(),
         height=900,
-        title={
-            "text": "Which conditions fit a presenting finding?",
-            "x": 0,
-            "xanchor": "left",
-            "y": 0.985,
-            "yanchor": "top",
-        },
+        title={"text": "Which conditions fit a presenting finding?", "y": 0.985},
         xaxis={
             "side": "top",
             "tickvals": [FEATURES[f][1] for f in features],
@@ -419,50 +422,18 @@ def draw(finding: str = NO_FINDING) -> BookFigure:
         },
         shapes=_column_box(finding),
         annotations=[
-            {
-                "text": _status(cells, finding),
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0,
-                "y": 1,
-                "yshift": STATUS_SHIFT,
-                "xanchor": "left",
-                "yanchor": "bottom",
-                "showarrow": False,
-                "align": "left",
-                "font": {"size": 13},
-            },
-            {
-                "text": "<b>Educational, not diagnostic</b> — see a clinician about any "
-                "lump or pain.",
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0,
-                "y": 0,
-                "yshift": -44,
-                "xanchor": "left",
-                "yanchor": "top",
-                "showarrow": False,
-                "align": "left",
-                "font": {"size": 13},
-            },
-            {
-                "text": "* general clinical teaching (no citation). Hover a cell for its basis.",
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0,
-                "y": 0,
-                "yshift": -66,
-                "xanchor": "left",
-                "yanchor": "top",
-                "showarrow": False,
-                "align": "left",
-                "font": {"size": 12},
-            },
+            _note(_status(cells, finding), 1, STATUS_SHIFT, 13),
+            _note(
+                "<b>Educational, not diagnostic</b> — see a clinician about any lump or pain.",
+                0,
+                -44,
+                13,
+            ),
+            _note(
+                "* general clinical teaching (no citation). Hover a cell for its basis.", 0, -66, 12
+            ),
         ],
         legend={
-            "orientation": "h",
-            "x": 0,
             "y": 0,
             "yanchor": "top",
             "font": {"size": 13},

@@ -14,6 +14,8 @@ from typing import Any, NamedTuple
 
 import plotly.graph_objects as go
 
+from . import style
+
 
 class Dot(NamedTuple):
     """One plotted estimate: position, optional interval, hover text and marker."""
@@ -77,4 +79,35 @@ def legend_key(name: str, symbol: str, colour: str, **trace: Any) -> go.Scatter:
         hoverinfo="skip",
         marker={"symbol": symbol, "size": 11, "color": colour, "line": {"color": colour}},
         **trace,
+    )
+
+
+ROW_HEIGHT = 36  # pixels per row of a forest plot
+TOP = 150  # pixels above the plot: title and two rows of controls
+
+
+def percent_layout(
+    fig: go.Figure, rows: int, title: str, x: dict[str, Any], legend: str, bottom: int, **y: Any
+) -> None:
+    """Lay out a forest plot of ``rows`` rows on a percent axis.
+
+    ``x`` gives the axis ``range`` and ``title`` text; ``legend`` the legend title;
+    ``bottom`` the pixels below the plot (axis title and legend); ``y`` extra y-axis
+    settings (the category order). The height grows with the number of rows, so
+    every row keeps :data:`ROW_HEIGHT` pixels.
+    """
+    plot_height = ROW_HEIGHT * rows + 10
+    fig.update_layout(
+        template=style.template(),
+        height=plot_height + TOP + bottom,
+        title={"text": title, "xref": "container", "y": 0.995},
+        xaxis={
+            "range": x["range"],
+            "title": {"text": x["title"], "standoff": 8},
+            "ticksuffix": "%",
+            "dtick": 10,
+        },
+        yaxis={"automargin": True, "showgrid": True, "tickfont": {"size": 12}, **y},
+        legend={"y": -75 / plot_height, "yanchor": "top", "title": {"text": legend}},
+        margin={"t": TOP, "b": bottom, "l": 10, "r": 15},
     )

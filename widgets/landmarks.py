@@ -458,6 +458,12 @@ def _forest_alt(rows: Sequence[CrossingRow]) -> str:
     return "Forest plot. " + ". ".join(parts) + "."
 
 
+def _rows_axis(ticks: list[int], text: list[str], span: list[float], **extra: Any) -> dict:
+    """A y axis with one labelled tick per row (the row labels, or the values column)."""
+    labels = {"tickvals": ticks, "ticktext": text, "range": span, "tickfont": {"size": 12}}
+    return {**labels, "showgrid": False, "automargin": extra.get("side") == "right", **extra}
+
+
 def draw_forest(reference: str = "midline") -> BookFigure:
     """The forest plot for one reference point (no controls)."""
     rows = load()
@@ -491,24 +497,10 @@ def draw_forest(reference: str = "midline") -> BookFigure:
             "title": {"text": f"Distance from {REFERENCE_LABELS[reference]} (mm)"},
             "showgrid": True,
         },
-        yaxis={
-            "tickvals": ticks,
-            "ticktext": [_forest_tick(r) for r in these],
-            "range": span,
-            "tickfont": {"size": 12},
-            "showgrid": True,
-            "automargin": False,
-        },
-        yaxis2={
-            "overlaying": "y",
-            "side": "right",
-            "tickvals": ticks,
-            "ticktext": [_short_value(r) for r in these],
-            "range": span,
-            "tickfont": {"size": 12},
-            "showgrid": False,
-            "automargin": True,
-        },
+        yaxis=_rows_axis(ticks, [_forest_tick(r) for r in these], span, showgrid=True),
+        yaxis2=_rows_axis(
+            ticks, [_short_value(r) for r in these], span, overlaying="y", side="right"
+        ),
         annotations=[
             {
                 "text": "mean ± (mm)",

@@ -130,7 +130,12 @@ def draw(discipline: str = ALL, era: str = "All years") -> BookFigure:
         template=style.template(),
         height=240 + 24 * len(rows),
         title={"text": "Names for back mice over time", "y": 0.995},
-        legend={"y": -0.05, "yanchor": "top", "title": {"text": "Journal's discipline"}},
+        legend={
+            "y": -0.05,
+            "yanchor": "top",
+            "title": {"text": "Journal's discipline"},
+            "font": {"size": 14},
+        },
         xaxis={"range": x_range, "title": {"text": ""}},
         yaxis={
             "range": y_range,

@@ -23,7 +23,7 @@ import plotly.graph_objects as go
 from . import style
 from .data import (
     Cites,
-    Model,
+    StudyRow,
     between,
     check_count,
     citation,
@@ -32,7 +32,7 @@ from .data import (
     require,
     row_model,
 )
-from .forest import Dot, dots, legend_key
+from .forest import Dot, dots, legend_key, percent_layout
 from .options import Interactive, Option
 from .render import BookFigure
 from .stats import wilson_interval
@@ -66,22 +66,15 @@ SORTS: dict[str, str] = {
     "population": "By population",
 }
 
-ROW_HEIGHT = 36  # pixels per row of the plot
-TOP = 150  # pixels above the plot: title and controls
 BOTTOM = 200  # pixels below it: axis title and legend
 GREY = "#595959"
 RANGE_NAME = "Range given without a source"
 
 
 @row_model
-class PrevalenceRow(Model):
+class PrevalenceRow(StudyRow):
     """One reported prevalence figure."""
 
-    UNIQUE = ("study", "year", "label")
-
-    study: str
-    year: int = field(validator=between(1900, 2030))
-    label: str
     population: Literal[*POPULATIONS]
     setting: str
     definition: Literal[*DEFINITIONS]
@@ -347,34 +340,15 @@ def draw(
         columns=TABLE_COLUMNS,
         rows=[_table_row(row) for row in rows],
     )
-    plot_height = ROW_HEIGHT * len(rows) + 10
-    fig.update_layout(
-        template=style.template(),
-        height=plot_height + TOP + BOTTOM,
-        title={
-            "text": "Reported prevalence of back mice and related findings",
-            "xref": "container",
-            "y": 0.995,
-        },
-        xaxis={
-            "range": [0, 80],
-            "title": {"text": "Percent of the group examined (%)", "standoff": 8},
-            "ticksuffix": "%",
-            "dtick": 10,
-        },
-        yaxis={
-            "categoryorder": "array",
-            "categoryarray": _order(rows, sort),
-            "automargin": True,
-            "showgrid": True,
-            "tickfont": {"size": 12},
-        },
-        legend={
-            "y": -75 / plot_height,
-            "yanchor": "top",
-            "title": {"text": f"{colour_by.capitalize()}:"},
-        },
-        margin={"t": TOP, "b": BOTTOM, "l": 10, "r": 15},
+    percent_layout(
+        fig,
+        len(rows),
+        "Reported prevalence of back mice and related findings",
+        {"range": [0, 80], "title": "Percent of the group examined (%)"},
+        f"{colour_by.capitalize()}:",
+        BOTTOM,
+        categoryorder="array",
+        categoryarray=_order(rows, sort),
     )
     return fig
 

@@ -60,7 +60,15 @@ def template() -> go.layout.Template:
             "hoverlabel": {"font": {"family": FONT_FAMILY, "size": 13}, "align": "left"},
             "margin": {"l": 60, "r": 20, "t": 60, "b": 50},
             "updatemenudefaults": {"x": 0, "xanchor": "left", "yanchor": "bottom"},
-            "annotationdefaults": {"showarrow": False, "font": {"size": 12}},
+            "annotationdefaults": {
+                "showarrow": False,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "xanchor": "left",
+                "align": "left",
+                "font": {"size": 12},
+            },
         }
     )
 

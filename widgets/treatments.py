@@ -23,8 +23,18 @@ import plotly.graph_objects as go
 
 from . import style
 from .checks import check_choice, check_number
-from .data import Cites, Model, between, check_count, citation, field, load_rows, require, row_model
-from .forest import Dot, dots, legend_key
+from .data import (
+    Cites,
+    StudyRow,
+    between,
+    check_count,
+    citation,
+    field,
+    load_rows,
+    require,
+    row_model,
+)
+from .forest import Dot, dots, legend_key, percent_layout
 from .options import Interactive, Option
 from .render import BookFigure
 from .stats import wilson, wilson_interval
@@ -65,20 +75,13 @@ PROPORTIONS: tuple[float, ...] = tuple(round(0.5 + 0.05 * i, 2) for i in range(1
 N_GRID: tuple[int, ...] = tuple(sorted({round(3 * (1000 / 3) ** (i / 29)) for i in range(30)}))
 
 GREY = "#595959"
-ROW_HEIGHT = 36  # pixels per row of the forest plot
-TOP = 150  # pixels above it: title and controls
 BOTTOM = 190  # pixels below it: axis title and legend
 
 
 @row_model
-class OutcomeRow(Model):
+class OutcomeRow(StudyRow):
     """One reported treatment outcome."""
 
-    UNIQUE = ("study", "year", "label")
-
-    study: str
-    year: int = field(validator=between(1900, 2030))
-    label: str
     treatment: str
     type: Literal[*TYPES]
     condition: Literal[*TREATED]
@@ -338,7 +341,14 @@ def draw_forest(treatment_type: str = ALL, sort: str = "proportion") -> BookFigu
         )
         for level, symbol in DESIGN_SYMBOLS.items()
     ]
-    keys.append(legend_key("Open marker: n per arm not given, no interval", "diamond-open", GREY))
+    keys.append(
+        legend_key(
+            "Open marker: n per arm not given, no interval",
+            "diamond-open",
+            GREY,
+            legendgroup="evidence",
+        )
+    )
     fig = BookFigure(
         data=[*traces, *keys],
         caption=_forest_caption(rows),
@@ -346,29 +356,14 @@ def draw_forest(treatment_type: str = ALL, sort: str = "proportion") -> BookFigu
         columns=FOREST_COLUMNS,
         rows=[_table_row(r) for r in sort_order(rows, sort)[::-1]],
     )
-    plot_height = ROW_HEIGHT * len(rows) + 10
-    fig.update_layout(
-        template=style.template(),
-        height=plot_height + TOP + BOTTOM,
-        title={
-            "text": "Share of patients who improved, by study and treatment",
-            "xref": "container",
-            "y": 0.995,
-        },
-        xaxis={
-            "range": [0, 102],
-            "title": {"text": "Patients who improved (%)", "standoff": 8},
-            "ticksuffix": "%",
-            "dtick": 10,
-        },
-        yaxis={
-            "categoryorder": "sum ascending",
-            "automargin": True,
-            "showgrid": True,
-            "tickfont": {"size": 12},
-        },
-        legend={"y": -75 / plot_height, "yanchor": "top", "title": {"text": "Treatment type:"}},
-        margin={"t": TOP, "b": BOTTOM, "l": 10, "r": 15},
+    percent_layout(
+        fig,
+        len(rows),
+        "Share of patients who improved, by study and treatment",
+        {"range": [0, 102], "title": "Patients who improved (%)"},
+        "Treatment type:",
+        BOTTOM,
+        categoryorder="sum ascending",
     )
     return fig
 
