@@ -1,4 +1,4 @@
-"""The pre-build check of ``make book``: every data file and ``references.bib``.
+r"""The pre-build check of ``make book``: every data file and ``references.bib``.
 
 A broken data file used to surface as a notebook cell error buried in a long Sphinx
 traceback, and only the first one did. This check runs before Sphinx starts, reports
@@ -13,7 +13,7 @@ them).
   check relies on nothing else in ``widgets``.
 * **References.** ``references.bib`` must parse (pybtex, strict: a repeated key fails).
   The bibliography page turns some fields into links, so every ``url`` (and every
-  ``\\url{...}`` or ``\\href{...}`` inside a field) must be an ``http(s)://`` address,
+  ``\url{...}`` or ``\href{...}`` inside a field) must be an ``http(s)://`` address,
   every ``doi`` a bare DOI (``10.NNNN/...``) and every ``pubmed`` a PMID (digits).
 
 Run ``python tools/checkdata.py [ROOT]``; ``make book`` runs it whenever a data file,
@@ -74,7 +74,7 @@ def check_data_file(root: Path, path: Path) -> str | None:
         return f"{name}: no widgets/{topic}.py loads it, so nothing checks it"
     try:
         module = importlib.import_module(f"widgets.{topic}")
-    except Exception as error:  # noqa: BLE001  (any import failure is reported, not raised)
+    except Exception as error:  # any import failure is reported, not raised
         return f"{name}: widgets/{topic}.py cannot be imported: {type(error).__name__}: {error}"
     load = getattr(module, "load", None)
     if not callable(load):
@@ -83,7 +83,7 @@ def check_data_file(root: Path, path: Path) -> str | None:
         load()
     except ValueError as error:
         return _named(name, str(error))
-    except Exception as error:  # noqa: BLE001  (report it and go on to the next file)
+    except Exception as error:  # report it and go on to the next file
         return f"{name}: widgets.{topic}.load() failed: {type(error).__name__}: {error}"
     return None
 
