@@ -49,13 +49,19 @@ NOT_COPIED = shutil.ignore_patterns(
 OLD = 1_000_000_000  # 2001-09-09
 
 
+def outside_make() -> dict[str, str]:
+    """This environment without the variables of an enclosing make (`make test`)."""
+    return {
+        key: value for key, value in os.environ.items() if not key.startswith(("MAKE", "MFLAGS"))
+    }
+
+
 def make_book(book: Path, timeout: float = 900) -> subprocess.CompletedProcess[str]:
     """Run `make book` in ``book``; stdout and stderr together, in order."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("MAKE")}
     return subprocess.run(
         ["make", "--no-print-directory", "book"],
         cwd=book,
-        env=env,
+        env=outside_make(),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -260,12 +266,11 @@ def test_two_concurrent_builds_both_succeed(built: Path) -> None:
     page = built / "chapters" / "glossary.md"
     text = page.read_text(encoding="utf-8") + "\nOne more line, so the book needs a rebuild.\n"
     with changed(page, text.encode("utf-8")):
-        env = {key: value for key, value in os.environ.items() if not key.startswith("MAKE")}
         runs = [
             subprocess.Popen(
                 ["make", "--no-print-directory", "book"],
                 cwd=built,
-                env=env,
+                env=outside_make(),
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 text=True,

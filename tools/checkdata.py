@@ -16,8 +16,8 @@ them).
   ``\url{...}`` or ``\href{...}`` inside a field) must be an ``http(s)://`` address,
   every ``doi`` a bare DOI (``10.NNNN/...``) and every ``pubmed`` a PMID (digits).
 
-Run ``python tools/checkdata.py [ROOT]``; ``make book`` runs it whenever a data file,
-``widgets/``, ``_ext/`` or ``references.bib`` changed.
+Run ``python tools/checkdata.py [ROOT]``; ``make book`` runs it before every build (it
+takes well under a second).
 """
 
 from __future__ import annotations
