@@ -39,8 +39,9 @@ book:
 #   _build/.pages-stamp: the pages and the book's configuration. Sphinx re-reads a page
 #   only when its mtime is newer than its last read, so a changed page is touched.
 DEEP_INPUTS = $(shell find widgets data _ext _static -type f ! -path '*/__pycache__/*' \
-                ! -name '*.pyc' | LC_ALL=C sort) references.bib requirements.txt
-PAGES = $(shell find chapters -type f -name '*.md' | LC_ALL=C sort) intro.md _config.yml _toc.yml
+                ! -name '*.pyc' 2>/dev/null | LC_ALL=C sort) references.bib requirements.txt
+PAGES = $(shell find chapters -type f -name '*.md' 2>/dev/null | LC_ALL=C sort) \
+        intro.md _config.yml _toc.yml
 
 _build/.inputs-stamp: FORCE $(VENV)/.book-installed
 	$(BIN)/python tools/checkdata.py

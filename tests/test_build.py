@@ -186,12 +186,26 @@ def test_two_broken_files_are_both_named(book: Path) -> None:
     reason="Loaders accept a duplicated row until issue 8 item 4 (typed rows) is merged; "
     "then this passes: remove this marker.",
 )
-def test_duplicated_row_fails_the_build(book: Path) -> None:
+def test_duplicated_row_fails_the_check(book: Path) -> None:
+    """The pre-build check alone: today it passes, and `make book` would build in full.
+
+    `make book` runs this same check first, so once it fails here it fails the build
+    the way the cases above do.
+    """
     csv = book / "data" / "names.csv"
     text = csv.read_bytes()
     first_row = text.splitlines(keepends=True)[1]
     with changed(csv, text + (b"" if text.endswith(b"\n") else b"\n") + first_row):
-        assert_fails_naming(book, "data/names.csv")
+        result = subprocess.run(
+            [sys.executable, "tools/checkdata.py"],
+            cwd=book,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+    assert result.returncode == 1, result.stdout
+    assert "data/names.csv" in tail(result.stderr)
 
 
 # --- a real build: content-keyed stamps, warm rebuild, the lock -------------------------
@@ -342,13 +356,28 @@ def test_bib_rejects_other_links_naming_entry_and_field(
     assert problems[0].startswith(f"references.bib, entry bad2021, field {field}:")
 
 
-def test_bib_syntax_error_and_repeated_key_are_reported(tmp_path: Path) -> None:
+def test_bib_repeated_key_is_reported(tmp_path: Path) -> None:
     bib = write_bib(tmp_path, "")
     bib.write_text(bib.read_text() * 2, encoding="utf-8")
     problems = checkdata.check_bib(bib)
     assert len(problems) == 1
     assert problems[0].startswith("references.bib: cannot be read")
     assert "doe2020" in problems[0]
+
+
+def test_bib_syntax_error_is_reported_with_its_line(tmp_path: Path) -> None:
+    bib = write_bib(tmp_path, "note = {unclosed,")
+    problems = checkdata.check_bib(bib)
+    assert len(problems) == 1
+    assert problems[0].startswith("references.bib: cannot be read: syntax error in line")
+
+
+def test_bib_non_utf8_byte_is_reported_with_its_line(tmp_path: Path) -> None:
+    bib = write_bib(tmp_path, "note = {café},")
+    bib.write_bytes(bib.read_bytes().replace("é".encode(), b"\xe9"))
+    assert checkdata.check_bib(bib) == [
+        "references.bib, line 6: byte 0xE9 is not UTF-8 (save the file as UTF-8)"
+    ]
 
 
 def test_every_bad_link_is_reported(tmp_path: Path) -> None:

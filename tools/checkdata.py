@@ -128,10 +128,13 @@ def check_bib(path: Path) -> list[str]:
     from pybtex.errors import set_strict_mode
     from pybtex.exceptions import PybtexError
 
+    encoding_problem = undecodable_line(path)
+    if encoding_problem is not None:
+        return [f"references.bib, {encoding_problem}"]
     set_strict_mode(True)
     try:
         entries = parse_file(str(path), bib_format="bibtex").entries
-    except (PybtexError, UnicodeDecodeError) as error:
+    except PybtexError as error:
         return [_named("references.bib", f"cannot be read: {error}")]
     problems = []
     for key, entry in entries.items():
