@@ -8,10 +8,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HTML := _build/html
 PORT ?= 8000
-SOURCES := $(shell find chapters widgets data _ext -type f \( -name '*.md' -o -name '*.py' -o -name '*.csv' \) 2>/dev/null) \
-           _config.yml _toc.yml intro.md references.bib
 
-.PHONY: book test lint serve clean bench pdf notebooks
+.PHONY: book test lint serve clean bench pdf notebooks FORCE
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -25,18 +23,42 @@ $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.book-installed
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-## book: create .venv if needed, install requirements.txt, build _build/html strictly
-book: $(HTML)/index.html
+## book: create .venv if needed, install requirements.txt, check the data, build _build/html
+## strictly. Two runs in one checkout take turns (flock on _build/.lock, from util-linux).
+book:
+	@mkdir -p _build
+	@flock _build/.lock $(MAKE) --no-print-directory $(HTML)/index.html
 
-# jupyter-cache keys on cell source only, and Sphinx does not track extension code:
-# when the widgets, their data or the build glue change, drop the execution cache
-# and the doctrees so every chapter is re-executed and re-written.
-_build/.inputs-stamp: $(shell find widgets data _ext _static -type f 2>/dev/null) references.bib requirements.txt
-	rm -rf _build/.jupyter_cache _build/.doctrees
-	mkdir -p _build
-	touch $@
+# What changed is decided by CONTENT, not timestamps, so a file replaced by `cp -p`,
+# `rsync -a` or an unpacked archive still rebuilds. A stamp holds the sha256 of its
+# inputs and is replaced only when one of them changed; make compares the stamps.
+#   _build/.inputs-stamp: the widgets, their data and the build glue. First the data and
+#   references.bib are checked (tools/checkdata.py names every broken file, last). On a
+#   change the execution cache and doctrees are dropped: jupyter-cache keys on cell
+#   source only, and Sphinx does not track extension code.
+#   _build/.pages-stamp: the pages and the book's configuration. Sphinx re-reads a page
+#   only when its mtime is newer than its last read, so a changed page is touched.
+DEEP_INPUTS = $(shell find widgets data _ext _static -type f ! -path '*/__pycache__/*' \
+                ! -name '*.pyc' 2>/dev/null | LC_ALL=C sort) references.bib requirements.txt
+PAGES = $(shell find chapters -type f -name '*.md' 2>/dev/null | LC_ALL=C sort) \
+        intro.md _config.yml _toc.yml
 
-$(HTML)/index.html: $(VENV)/.book-installed _build/.inputs-stamp $(SOURCES)
+_build/.inputs-stamp: FORCE $(VENV)/.book-installed
+	$(BIN)/python tools/checkdata.py
+	@sha256sum $(DEEP_INPUTS) > $@.new
+	@if cmp -s $@.new $@; then rm $@.new; else \
+	  echo "Inputs changed: dropping the execution cache and doctrees"; \
+	  rm -rf _build/.jupyter_cache _build/.doctrees; mv $@.new $@; fi
+
+_build/.pages-stamp: FORCE
+	@sha256sum $(PAGES) > $@.new
+	@if cmp -s $@.new $@; then rm $@.new; \
+	elif [ ! -f $@ ]; then rm -rf _build/.doctrees; mv $@.new $@; else \
+	  { sha256sum --check --quiet $@ 2>/dev/null || true; } \
+	    | sed -n 's/: FAILED$$//p' | xargs -r touch; \
+	  mv $@.new $@; fi
+
+$(HTML)/index.html: $(VENV)/.book-installed _build/.inputs-stamp _build/.pages-stamp
 	$(BIN)/jupyter-book build . --builder html -n -W --keep-going
 	touch $@
 

@@ -1,4 +1,10 @@
-"""Shared fixtures: the built book served on loopback, and headless Chromium."""
+"""Shared fixtures: the built book served on loopback, and headless Chromium.
+
+Playwright (through ``pagecheck``) is imported only inside the browser fixtures, so
+the unit tests run where it is not installed. The Hypothesis profile ``book`` drops
+the 200 ms per-example deadline, which flakes on a loaded machine; it is loaded for
+the whole suite (``--hypothesis-profile`` chooses another).
+"""
 
 from __future__ import annotations
 
@@ -9,10 +15,17 @@ import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import yaml
-from pagecheck import CHROMIUM_ARGS, INSTALL_HINT, PROXY, PageReport, find_chromium
+from hypothesis import settings
+
+if TYPE_CHECKING:
+    from pagecheck import PageReport
+
+settings.register_profile("book", deadline=None)
+settings.load_profile("book")
 
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
@@ -65,6 +78,8 @@ def book_url(book_html: Path) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     """Headless Chromium from the system; fail (never skip) when it is missing."""
+    from pagecheck import CHROMIUM_ARGS, INSTALL_HINT, PROXY, find_chromium
+
     executable = find_chromium()
     if executable is None:
         pytest.fail(INSTALL_HINT)

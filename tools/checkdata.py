@@ -1,0 +1,171 @@
+r"""The pre-build check of ``make book``: every data file and ``references.bib``.
+
+A broken data file used to surface as a notebook cell error buried in a long Sphinx
+traceback, and only the first one did. This check runs before Sphinx starts, reports
+**every** problem on a line that names its file, prints a summary naming the broken
+files last, and exits 1 when there is any (so the last lines of a failed build name
+them).
+
+* **Data.** Every ``data/<topic>.csv`` must be read by a topic module
+  ``widgets/<topic>.py`` with a ``load()`` function. The file must be UTF-8 (the check
+  names the line of the first other byte), and ``load()`` must not raise: a
+  ``ValueError`` (``widgets.data.DataError`` is one) is reported with its message. The
+  check relies on nothing else in ``widgets``.
+* **References.** ``references.bib`` must parse (pybtex, strict: a repeated key fails).
+  The bibliography page turns some fields into links, so every ``url`` (and every
+  ``\url{...}`` or ``\href{...}`` inside a field) must be an ``http(s)://`` address,
+  every ``doi`` a bare DOI (``10.NNNN/...``) and every ``pubmed`` a PMID (digits).
+
+Run ``python tools/checkdata.py [ROOT]``; ``make book`` runs it before every build (it
+takes well under a second).
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: A bare DOI, as the ``doi`` field needs it (the page links ``https://doi.org/`` + it).
+BARE_DOI = re.compile(r"10\.\d{4,9}/\S+")
+#: A PubMed identifier.
+PMID = re.compile(r"[1-9]\d{0,8}")
+#: Links written inside a field's LaTeX text.
+LATEX_LINK = re.compile(r"\\(?:url|href)\s*\{([^}]*)\}")
+#: Schemes a link in the bibliography may use.
+WEB_SCHEMES = ("http", "https")
+
+
+def data_files(root: Path) -> list[Path]:
+    """Every CSV in ``root/data``, sorted by name."""
+    return sorted((root / "data").glob("*.csv"))
+
+
+def undecodable_line(path: Path) -> str | None:
+    """Where ``path`` stops being UTF-8 (``"line N: byte 0xFF ..."``), or ``None``."""
+    raw = path.read_bytes()
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        byte = raw[error.start]
+        return f"line {line}: byte 0x{byte:02X} is not UTF-8 (save the file as UTF-8)"
+    return None
+
+
+def _named(name: str, message: str) -> str:
+    """``message`` prefixed with the file ``name`` unless it already starts with it."""
+    message = message.strip().replace("\n", "\n    ")
+    return message if message.startswith(name) else f"{name}: {message}"
+
+
+def check_data_file(root: Path, path: Path) -> str | None:
+    """The problem with one data file, naming it, or ``None`` when it loads."""
+    name = f"data/{path.name}"
+    encoding_problem = undecodable_line(path)
+    if encoding_problem is not None:
+        return f"{name}, {encoding_problem}"
+    topic = path.stem
+    if not (root / "widgets" / f"{topic}.py").is_file():
+        return f"{name}: no widgets/{topic}.py loads it, so nothing checks it"
+    try:
+        module = importlib.import_module(f"widgets.{topic}")
+    except Exception as error:  # any import failure is reported, not raised
+        return f"{name}: widgets/{topic}.py cannot be imported: {type(error).__name__}: {error}"
+    load = getattr(module, "load", None)
+    if not callable(load):
+        return f"{name}: widgets/{topic}.py has no load() function, so nothing checks it"
+    try:
+        load()
+    except ValueError as error:
+        return _named(name, str(error))
+    except Exception as error:  # report it and go on to the next file
+        return f"{name}: widgets.{topic}.load() failed: {type(error).__name__}: {error}"
+    return None
+
+
+def check_data(root: Path) -> list[str]:
+    """One problem line per broken data file in ``root/data`` (empty when all load)."""
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    problems = [check_data_file(root, path) for path in data_files(root)]
+    return [problem for problem in problems if problem is not None]
+
+
+def is_web_url(text: str) -> bool:
+    """Whether ``text`` is an absolute ``http://`` or ``https://`` address with a host."""
+    parts = urlsplit(text.strip())
+    return parts.scheme.lower() in WEB_SCHEMES and bool(parts.netloc)
+
+
+def entry_problems(key: str, fields: dict[str, str]) -> list[str]:
+    """The link problems of one bibliography entry, each naming ``references.bib`` and it."""
+    where = f"references.bib, entry {key}"
+    problems = []
+    url = fields.get("url")
+    if url is not None and not is_web_url(url):
+        problems.append(f"{where}, field url: {url!r} is not an http(s) address")
+    doi = fields.get("doi")
+    if doi is not None and not BARE_DOI.fullmatch(doi.strip()):
+        problems.append(f"{where}, field doi: {doi!r} is not a bare DOI such as 10.1000/xyz")
+    pubmed = fields.get("pubmed")
+    if pubmed is not None and not PMID.fullmatch(pubmed.strip()):
+        problems.append(f"{where}, field pubmed: {pubmed!r} is not a PMID (digits only)")
+    for field, value in sorted(fields.items()):
+        for target in LATEX_LINK.findall(value):
+            if not is_web_url(target):
+                problems.append(f"{where}, field {field}: link {target!r} is not http(s)")
+    return problems
+
+
+def check_bib(path: Path) -> list[str]:
+    """Problems with the bibliography at ``path``: it must parse and its links be web links."""
+    from pybtex.database import parse_file
+    from pybtex.errors import set_strict_mode
+    from pybtex.exceptions import PybtexError
+
+    encoding_problem = undecodable_line(path)
+    if encoding_problem is not None:
+        return [f"references.bib, {encoding_problem}"]
+    set_strict_mode(True)
+    try:
+        entries = parse_file(str(path), bib_format="bibtex").entries
+    except PybtexError as error:
+        return [_named("references.bib", f"cannot be read: {error}")]
+    problems = []
+    for key, entry in entries.items():
+        fields = {name.lower(): str(value) for name, value in entry.fields.items()}
+        problems += entry_problems(key, fields)
+    return problems
+
+
+def broken_files(problems: list[str]) -> list[str]:
+    """The distinct file names that ``problems`` start with, in order."""
+    names = [re.split(r"[,:]", problem, maxsplit=1)[0] for problem in problems]
+    return list(dict.fromkeys(names))
+
+
+def main(argv: list[str]) -> int:
+    """Check the book at ``argv[0]`` (default: this repository); 1 if anything is broken."""
+    root = Path(argv[0]).resolve() if argv else ROOT
+    problems = check_bib(root / "references.bib") + check_data(root)
+    if not problems:
+        count = len(data_files(root))
+        print(f"checkdata: references.bib and {count} data files are valid", flush=True)
+        return 0
+    files = broken_files(problems)
+    report = [f"  {problem}" for problem in problems]
+    report.append(
+        f"checkdata: {len(problems)} problem(s) in {len(files)} file(s), "
+        f"fix them before the book can build: {', '.join(files)}"
+    )
+    print("\n".join(report), file=sys.stderr, flush=True)
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
