@@ -181,31 +181,14 @@ def test_two_broken_files_are_both_named(book: Path) -> None:
     assert any(line.strip().startswith("data/treatments.csv") for line in lines), last
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Loaders accept a duplicated row until issue 8 item 4 (typed rows) is merged; "
-    "then this passes: remove this marker.",
-)
-def test_duplicated_row_fails_the_check(book: Path) -> None:
-    """The pre-build check alone: today it passes, and `make book` would build in full.
-
-    `make book` runs this same check first, so once it fails here it fails the build
-    the way the cases above do.
-    """
+def test_duplicated_row_fails_the_build(book: Path) -> None:
+    """A row pasted twice (a spreadsheet slip) stops `make book`, naming the file."""
     csv = book / "data" / "names.csv"
     text = csv.read_bytes()
     first_row = text.splitlines(keepends=True)[1]
     with changed(csv, text + (b"" if text.endswith(b"\n") else b"\n") + first_row):
-        result = subprocess.run(
-            [sys.executable, "tools/checkdata.py"],
-            cwd=book,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-    assert result.returncode == 1, result.stdout
-    assert "data/names.csv" in tail(result.stderr)
+        last = assert_fails_naming(book, "data/names.csv")
+    assert "repeats line 2 exactly" in last
 
 
 # --- a real build: content-keyed stamps, warm rebuild, the lock -------------------------
