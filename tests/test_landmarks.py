@@ -1,15 +1,13 @@
-"""Superior cluneal nerve landmarks: dossier numbers, strict data, working menus, live app."""
+"""Superior cluneal nerve landmarks: dossier numbers, strict rows, map and forest, live apps."""
 
 from __future__ import annotations
 
-import json
-
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from plotlyapply import apply_control
 
-from widgets import landmarks
+from widgets import landmarks, pelvis
 from widgets.data import DATA_DIR, DataError, bib_keys, parse_rows
 
 # (study, branch, reference) -> (mean, ±, low, high), as in the dossier's facts table
@@ -47,123 +45,180 @@ SIZES = {
     "Kuniya 2014": (834, "patients", "kuniya2014"),
 }
 
+FILE = "data/x.csv"
+COLUMNS = [field.name for field in attrs.fields(landmarks.CrossingRow)]
+LINE = {
+    "study": "Lu 1998",
+    "year": "1998",
+    "specimens": "15",
+    "unit": "cadavers",
+    "branch": "medial",
+    "reference": "midline",
+    "mean_mm": "81.0",
+    "sd_mm": "9.2",
+    "spread": "±",
+    "low_mm": "",
+    "high_mm": "",
+    "kind": "cadaver",
+    "note": "note",
+    "source": "lu1998",
+}
+
 
 def _key(row):
-    return (row["study"], row["branch"], row["reference"])
+    return (row.study, row.branch, row.reference)
 
 
-# ---------------------------------------------------------------- data
+def _parse(*lines: dict[str, str]) -> list[landmarks.CrossingRow]:
+    text = "\n".join([",".join(COLUMNS), *(",".join(cells[c] for c in COLUMNS) for cells in lines)])
+    return parse_rows(text + "\n", landmarks.CrossingRow, FILE)
+
+
+def _with(**cells: str) -> dict[str, str]:
+    return {**LINE, **cells}
+
+
+def _row(**cells: str) -> landmarks.CrossingRow:
+    (row,) = _parse(_with(**cells))
+    return row
+
+
+# ----------------------------------------------------------------------------- data
 
 
 def test_every_dossier_number_is_in_the_file_and_nothing_else():
     rows = landmarks.load()
     assert sorted(_key(r) for r in rows) == sorted(DOSSIER)
     for row in rows:
-        mean, sd, low, high = DOSSIER[_key(row)]
-        assert (row["mean_mm"], row["sd_mm"], row["low_mm"], row["high_mm"]) == (
-            mean,
-            sd,
-            low,
-            high,
-        ), _key(row)
+        assert (row.mean_mm, row.sd_mm, row.low_mm, row.high_mm) == DOSSIER[_key(row)], _key(row)
 
 
 def test_study_sizes_units_and_sources_match_the_dossier():
     for row in landmarks.load():
-        specimens, unit, key = SIZES[row["study"]]
-        assert (row["specimens"], row["unit"]) == (specimens, unit), row["study"]
-        assert row["source"] == (key,)
-        assert set(row["source"]) <= bib_keys()
+        specimens, unit, key = SIZES[row.study]
+        assert (row.specimens, row.unit) == (specimens, unit), row.study
+        assert row.size == f"n = {specimens} {unit}"
+        assert row.source == (key,)
+        assert set(row.source) <= bib_keys()
 
 
 def test_only_kuniya_is_clinical_and_flagged():
     rows = landmarks.load()
-    clinical = [r for r in rows if r["kind"] == "clinical"]
-    assert [r["study"] for r in clinical] == ["Kuniya 2014"]
-    assert "not a cadaver measurement" in clinical[0]["note"]
-    assert all(r["kind"] == "cadaver" for r in rows if r["study"] != "Kuniya 2014")
+    clinical = [r for r in rows if r.kind == "clinical"]
+    assert [r.study for r in clinical] == ["Kuniya 2014"]
+    assert clinical[0].group == "clinical"
+    assert "not a cadaver measurement" in clinical[0].note
+    assert all(r.kind == "cadaver" and r.group == r.branch for r in rows if r not in clinical)
 
 
 def test_spread_labels_follow_what_the_abstracts_print():
     rows = {_key(r): r for r in landmarks.load()}
-    assert rows[("Sittitavornwong 2013", "medial", "psis")]["spread"] == "SD"
-    assert rows[("Loubser (SAJAA)", "unspecified", "midline")]["spread"] == "SD"
-    assert rows[("Lu 1998", "medial", "midline")]["spread"] == "±"
-    assert rows[("Tubbs 2010", "lateral", "psis")]["spread"] is None
-    assert "by their order" in rows[("Tubbs 2010", "lateral", "psis")]["note"]
+    assert rows[("Sittitavornwong 2013", "medial", "psis")].spread == "SD"
+    assert rows[("Loubser (SAJAA)", "unspecified", "midline")].spread == "SD"
+    assert rows[("Lu 1998", "medial", "midline")].spread == "±"
+    assert rows[("Tubbs 2010", "lateral", "psis")].spread is None
+    assert "by their order" in rows[("Tubbs 2010", "lateral", "psis")].note
 
 
-def test_tunnel_zone_spans_the_medial_crossings_from_the_midline():
+def test_centre_and_bounds_of_mean_range_and_bare_rows():
+    lu = _row()
+    assert (lu.centre, lu.bounds, lu.is_range) == (81.0, (81.0 - 9.2, 81.0 + 9.2), False)
+    ranged = _row(mean_mm="", sd_mm="", spread="", low_mm="70", high_mm="80")
+    assert (ranged.centre, ranged.bounds, ranged.is_range) == (75.0, (70.0, 80.0), True)
+    bare = _row(sd_mm="", spread="")
+    assert (bare.centre, bare.bounds) == (81.0, (None, None))
+
+
+def test_value_text_says_what_the_spread_is():
+    assert landmarks.value_text(_row()) == "81.0 ± 9.2 mm (± as printed)"
+    assert landmarks.value_text(_row(spread="SD")) == "81.0 ± 9.2 mm (SD)"
+    assert "no SD reported" in landmarks.value_text(_row(sd_mm="", spread=""))
+    ranged = _row(mean_mm="", sd_mm="", spread="", low_mm="70", high_mm="80")
+    assert landmarks.value_text(ranged) == "70–80 mm (range; no mean or SD)"
+    clinical = _row(sd_mm="", spread="", kind="clinical", unit="patients")
+    assert "criterion, not a measured mean" in landmarks.value_text(clinical)
+
+
+def test_tunnel_zone_spans_the_medial_cadaver_crossings_from_the_midline():
     assert landmarks.tunnel_span() == (65.3, 81.0)
+    rows = [
+        _row(),
+        _row(mean_mm="60", sd_mm="", spread="", study="A"),
+        _row(mean_mm="40", reference="psis", study="B"),
+        _row(mean_mm="50", branch="lateral", study="C"),
+        _row(mean_mm="30", sd_mm="", spread="", kind="clinical", unit="patients", study="D"),
+    ]
+    assert landmarks.tunnel_span(rows) == (60.0, 81.0)
 
 
-# ---------------------------------------------------------------- broken data
-
-GOOD = landmarks.FIELDS
-HEADER = ",".join(field.name for field in GOOD)
-LINE = "Lu 1998,1998,15,cadavers,medial,midline,81.0,9.2,±,,,cadaver,note,lu1998"
-
-
-def _parse(*lines):
-    return landmarks.parse([HEADER, *lines], "data/x.csv")
+def test_map_studies_are_the_midline_studies_once_each_in_file_order():
+    studies = landmarks.map_studies()
+    midline = [r.study for r in landmarks.load() if r.reference == "midline"]
+    assert list(studies) == list(dict.fromkeys(midline))
+    assert "Tubbs 2010" not in studies and "Sittitavornwong 2013" not in studies
+    rows = [_row(study="A"), _row(study="B", reference="psis"), _row(study="A", mean_mm="70")]
+    assert landmarks.map_studies(rows) == ("A",)
 
 
-def _with(**cells):
-    values = dict(zip(HEADER.split(","), LINE.split(","), strict=True))
-    values.update(cells)
-    return ",".join(values.values())
+# ---------------------------------------------------------------------- broken rows
 
 
-def test_good_line_parses():
-    (row,) = _parse(LINE)
-    assert row["mean_mm"] == 81.0
-    assert row["source"] == ("lu1998",)
+def test_good_line_parses_into_typed_fields():
+    assert list(LINE) == COLUMNS
+    row = _row()
+    assert (row.year, row.specimens, row.mean_mm, row.sd_mm) == (1998, 15, 81.0, 9.2)
+    assert (row.low_mm, row.high_mm) == (None, None)
+    assert row.source == ("lu1998",)
 
 
 @pytest.mark.parametrize(
     ("cells", "field", "reason"),
     [
-        ({"mean_mm": "eighty"}, "mean_mm", "expected float"),
-        ({"mean_mm": "-4"}, "mean_mm", "below the minimum"),
-        ({"sd_mm": "500"}, "sd_mm", "above the maximum"),
-        ({"specimens": "0"}, "specimens", "below the minimum"),
+        ({"mean_mm": "eighty"}, "mean_mm", "expected a number"),
+        ({"mean_mm": "-4"}, "mean_mm", "outside the range"),
+        ({"sd_mm": "500"}, "sd_mm", "outside the range"),
+        ({"specimens": "0"}, "specimens", "outside the range"),
+        ({"specimens": "15.5"}, "specimens", "expected a whole number"),
         ({"unit": "bodies"}, "unit", "not one of"),
         ({"branch": "posterior"}, "branch", "not one of"),
         ({"reference": "sacrum"}, "reference", "not one of"),
+        ({"spread": "SE"}, "spread", "not one of"),
         ({"source": "nosuchkey2099"}, "source", "not in references.bib"),
         ({"source": "chiba2016"}, "source", "not in references.bib"),
-        ({"low_mm": "70"}, "high_mm", "must be given together"),
+        ({"low_mm": "70"}, "high_mm", "give low_mm and high_mm together"),
         (
             {"mean_mm": "", "sd_mm": "", "spread": "", "low_mm": "80", "high_mm": "70"},
             "high_mm",
             "below low_mm",
         ),
-        ({"mean_mm": "", "sd_mm": "", "spread": ""}, "mean_mm", "no range"),
+        ({"mean_mm": "", "sd_mm": "", "spread": ""}, "mean_mm", "give a mean or a range"),
         ({"low_mm": "60", "high_mm": "70"}, "mean_mm", "outside the range"),
+        ({"mean_mm": "", "low_mm": "60", "high_mm": "70"}, "sd_mm", "without mean_mm"),
         ({"spread": ""}, "spread", "exactly when sd_mm"),
+        ({"sd_mm": ""}, "spread", "exactly when sd_mm"),
         ({"kind": "clinical"}, "unit", "does not fit kind"),
+        ({"unit": "patients"}, "unit", "does not fit kind"),
     ],
 )
-def test_broken_row_names_file_row_and_field(cells, field, reason):
+def test_broken_row_names_line_and_field(cells, field, reason):
     with pytest.raises(DataError) as error:
         _parse(LINE, _with(**cells))
     message = str(error.value)
-    assert message.startswith(f"data/x.csv, row 2, field '{field}'"), message
+    assert message.startswith(f"{FILE}, line 3, field '{field}': "), message
     assert reason in message
 
 
-def test_wrong_header_is_named():
-    with pytest.raises(DataError, match=r"data/x\.csv: header must be"):
-        parse_rows([HEADER.replace("mean_mm", "mean"), LINE], GOOD, "data/x.csv")
+def test_same_study_branch_reference_and_mean_is_refused():
+    with pytest.raises(DataError, match=rf"{FILE}, line 3, field 'mean_mm': .*repeats line 2"):
+        _parse(LINE, _with(note="another note"))
 
 
 def test_the_real_file_passes_the_same_parser():
-    path = DATA_DIR / "landmarks.csv"
-    with path.open(encoding="utf-8", newline="") as handle:
-        assert landmarks.parse(handle, "data/landmarks.csv") == landmarks.load()
+    text = (DATA_DIR / "landmarks.csv").read_text(encoding="utf-8")
+    assert parse_rows(text, landmarks.CrossingRow, "data/landmarks.csv") == landmarks.load()
 
 
-# ---------------------------------------------------------------- arguments
+# ---------------------------------------------------------------------- arguments
 
 
 @pytest.mark.parametrize(
@@ -195,7 +250,7 @@ def test_any_unknown_study_is_rejected(text):
 
 @given(st.one_of(st.integers(), st.text(), st.none(), st.floats()))
 def test_layer_flags_must_be_booleans(value):
-    with pytest.raises(ValueError, match="argument 'tunnel' must be True or False"):
+    with pytest.raises(ValueError, match=r"argument 'tunnel' must be one of \[False, True\]"):
         landmarks.map_figure(tunnel=value)
 
 
@@ -205,47 +260,53 @@ def test_any_unknown_reference_is_rejected(text):
         landmarks.forest_figure(reference=text)
 
 
-# ---------------------------------------------------------------- helpers for menus
+# ---------------------------------------------------------------------------- map
 
 
-def _apply(fig, args, method):
-    """Apply one menu entry's args the way plotly.js would, in Python."""
-    return apply_control(fig, method, args)
+def _trace(fig, name):
+    (trace,) = [t for t in fig.data if t.name == name]
+    return trace
 
 
-def _state(fig):
-    """Data and layout without the menus' own bookkeeping."""
-    plain = fig.to_plotly_json()
-    plain["layout"].pop("updatemenus", None)
-    return json.dumps(plain, sort_keys=True, default=str)
+def _labels(fig):
+    (trace,) = [t for t in fig.data if t.mode == "text"]
+    return list(trace.text)
 
 
-# ---------------------------------------------------------------- map
+POINT_NAMES = [landmarks.GROUP_LABELS[group] for group in landmarks.GROUPS]
+NERVES = "Nerves (schematic course)"
+TUNNEL = "Osteofibrous tunnel zone (schematic)"
+BACK_MICE = "Back-mouse area (schematic)"
+
+
+def _points(fig):
+    return [t for t in fig.data if t.name in POINT_NAMES]
 
 
 def test_map_is_labelled_schematic_and_keeps_psis_only_studies_out():
     fig = landmarks.map_figure()
     title = fig.layout.title.text + " " + fig.layout.title.subtitle.text
     assert "Schematic, not to scale of any one person" in title
-    assert "schematic" in fig.caption.lower()
     assert "not to scale of any one person" in fig.caption
-    assert fig.data[landmarks.PSIS_TRACE].name == "PSIS (position schematic)"
-    hover = " ".join(t for i in landmarks.POINT_TRACES for t in fig.data[i].hovertext)
-    assert "Tubbs 2010" not in hover
-    assert "Sittitavornwong" not in hover
-    assert "[kuniya2013" not in hover  # the tunnel studies are cited on the tunnel zone
-    assert "kuniya2013" in fig.data[landmarks.TUNNEL_TRACE].hovertemplate
-    assert "konno2017" in fig.data[landmarks.TUNNEL_TRACE].hovertemplate
-    for key in ("pace1972", "bicket2016", "curtis1993"):
-        assert key in fig.data[landmarks.BACK_MICE_TRACE].hovertemplate
+    assert "PSIS (position schematic)" in {t.name for t in fig.data}
+    hover = " ".join(h for t in _points(fig) for h in t.hovertext)
+    assert "Tubbs 2010" not in hover and "Sittitavornwong" not in hover
+    assert "From the midline" in hover and "From the PSIS" not in hover
+    tunnel = _trace(fig, TUNNEL).hovertemplate
+    assert "Kuniya 2013" in tunnel and "Konno 2017" in tunnel
+    low, high = landmarks.tunnel_span()
+    assert f"{low:.0f}–{high:.0f} mm" in tunnel
+    assert f"{low:.0f}–{high:.0f} mm" in fig.caption
+    for name in ("Pace & Henning 1972", "Bicket 2016", "Curtis"):
+        assert name in _trace(fig, BACK_MICE).hovertemplate
 
 
 def test_map_plots_every_midline_distance_once_in_centimetres():
     fig = landmarks.map_figure()
-    midline = [r for r in landmarks.load() if r["reference"] == "midline"]
-    xs = sorted(x for i in landmarks.POINT_TRACES for x in fig.data[i].x)
-    assert xs == sorted(round(landmarks.centre(r) / 10, 2) for r in midline)
-    medial = fig.data[landmarks.POINT_TRACES[0]]
+    midline = [r for r in landmarks.load() if r.reference == "midline"]
+    xs = sorted(x for t in _points(fig) for x in t.x)
+    assert xs == sorted(round(r.centre / 10, 2) for r in midline)
+    medial = _trace(fig, landmarks.GROUP_LABELS["medial"])
     lu = next(i for i, t in enumerate(medial.hovertext) if t.startswith("<b>Lu 1998"))
     assert medial.x[lu] == 8.1
     assert medial.error_x.array[lu] == medial.error_x.arrayminus[lu] == 0.92
@@ -253,102 +314,82 @@ def test_map_plots_every_midline_distance_once_in_centimetres():
     assert medial.x[maigne] == 7.5
     assert medial.marker.symbol[maigne] == "circle-open"
     assert (medial.error_x.arrayminus[maigne], medial.error_x.array[maigne]) == (0.5, 0.5)
-    clinical = fig.data[landmarks.POINT_TRACES[-1]]
+    clinical = _trace(fig, landmarks.GROUP_LABELS["clinical"])
     assert list(clinical.x) == [7.0]
     assert "Clinical criterion" in clinical.hovertext[0]
-    labels = fig.data[landmarks.LABEL_TRACE].text
+    labels = _labels(fig)
     assert len(labels) == len(midline)
     assert "Kuniya 2014 · clinical, n=834" in labels
 
 
+def test_markers_sit_on_separate_rows_above_the_crest():
+    fig = landmarks.map_figure()
+    heights = sorted(y for t in _points(fig) for y in t.y)
+    assert len(set(heights)) == len(heights)
+    assert all(y > max(h for _, h in pelvis.CREST) for y in heights)
+    assert sorted(fig.layout.yaxis.tickvals) == heights
+
+
+def test_nerves_cross_the_crest_at_each_plotted_distance():
+    fig = landmarks.map_figure()
+    nerves = _trace(fig, NERVES)
+    crossings = [x for x, y in zip(nerves.x, nerves.y, strict=True) if y == pelvis.NERVE_TOP]
+    assert sorted(crossings) == sorted(x for t in _points(fig) for x in t.x)
+
+
 def test_row_labels_sit_right_of_every_error_bar():
     for row in landmarks.load():
-        plus, _ = landmarks.spread(row)
-        assert (landmarks.centre(row) + (plus or 0)) / 10 < landmarks.LABEL_X
-
-
-def test_map_controls_count():
-    fig = landmarks.map_figure()
-    assert len(fig.data) == 5 + len(landmarks.CATEGORIES)
-    menus = fig.layout.updatemenus
-    assert len(menus) == 4
-    assert [b.label for b in menus[0].buttons] == [landmarks.ALL, *STUDIES]
-    assert [m.buttons[0].label for m in menus[1:]] == ["Nerves", "Tunnel zone", "Back-mouse area"]
-    assert [m.active for m in menus[1:]] == [0, -1, -1]
-
-
-def test_each_study_entry_gives_a_distinct_state():
-    fig = landmarks.map_figure()
-    buttons = fig.layout.updatemenus[0].buttons
-    states = [_state(_apply(fig, b.args, b.method)) for b in buttons]
-    assert len(set(states)) == len(states) == len(STUDIES) + 1
-
-
-@pytest.mark.parametrize("study", [landmarks.ALL, "Lu 1998", "Loubser 2017", "Kuniya 2014"])
-def test_study_entry_reproduces_the_figure_built_for_that_study(study):
-    fig = landmarks.map_figure()
-    index = [landmarks.ALL, *STUDIES].index(study)
-    button = fig.layout.updatemenus[0].buttons[index]
-    applied = _apply(fig, button.args, button.method)
-    direct = landmarks.map_figure(study=study)
-    for i in (landmarks.NERVE_TRACE, landmarks.LABEL_TRACE, *landmarks.POINT_TRACES):
-        assert list(applied.data[i].x) == list(direct.data[i].x)
-        assert list(applied.data[i].y) == list(direct.data[i].y)
-    assert list(applied.layout.yaxis.tickvals) == list(direct.layout.yaxis.tickvals)
+        high = row.bounds[1] if row.bounds[1] is not None else row.centre
+        assert high / 10 < landmarks.LABEL_X
 
 
 def test_single_study_shows_only_its_rows():
     fig = landmarks.map_figure(study="Loubser 2017")
-    labels = list(fig.data[landmarks.LABEL_TRACE].text)
-    assert labels == [
+    assert _labels(fig) == [
         "Loubser 2017, medial · n=50",
         "Loubser 2017, intermediate · n=50",
         "Loubser 2017, lateral · n=50",
     ]
-    xs = [x for i in landmarks.POINT_TRACES for x in fig.data[i].x]
-    assert sorted(xs) == [7.79, 7.96, 8.95]
+    assert sorted(x for t in _points(fig) for x in t.x) == [7.79, 7.96, 8.95]
+    assert [t.name for t in landmarks.map_figure(study="Lu 1998").data] == [
+        t.name for t in landmarks.map_figure().data
+    ]  # same traces for every study: the study menu only restyles them
 
 
 @pytest.mark.parametrize(
-    ("menu", "trace"),
-    [(1, landmarks.NERVE_TRACE), (2, landmarks.TUNNEL_TRACE), (3, landmarks.BACK_MICE_TRACE)],
+    ("argument", "name"), [("nerves", NERVES), ("tunnel", TUNNEL), ("back_mice", BACK_MICE)]
 )
-def test_each_layer_toggle_shows_and_hides_its_layer(menu, trace):
-    fig = landmarks.map_figure(nerves=False)
-    button = fig.layout.updatemenus[menu].buttons[0]
-    assert fig.data[trace].visible is False
-    shown = _apply(fig, button.args, button.method)
-    hidden = _apply(shown, button.args2, button.method)
-    assert shown.data[trace].visible is True
-    assert hidden.data[trace].visible is False
-    assert _state(shown) != _state(fig)
-    assert _state(hidden) == _state(fig)
-    others = [i for i in range(len(fig.data)) if i != trace]
-    assert all(shown.data[i].visible == fig.data[i].visible for i in others)
+def test_layer_arguments_show_and_hide_their_layer_only(argument, name):
+    on = landmarks.map_figure(**{argument: True})
+    off = landmarks.map_figure(**{argument: False})
+    assert _trace(on, name).visible is True
+    assert _trace(off, name).visible is False
+    others = [t.name for t in on.data if t.name != name]
+    assert all(_trace(on, n).visible == _trace(off, n).visible for n in others if n)
 
 
-def test_layer_arguments_set_the_first_view():
-    fig = landmarks.map_figure(nerves=False, tunnel=True, back_mice=True)
-    assert fig.data[landmarks.NERVE_TRACE].visible is False
-    assert fig.data[landmarks.TUNNEL_TRACE].visible is True
-    assert fig.data[landmarks.BACK_MICE_TRACE].visible is True
-    assert [m.active for m in fig.layout.updatemenus[1:]] == [-1, 0, 0]
+def test_layers_start_with_only_the_nerves():
+    fig = landmarks.map_figure()
+    assert (
+        _trace(fig, NERVES).visible,
+        _trace(fig, TUNNEL).visible,
+        _trace(fig, BACK_MICE).visible,
+    ) == (True, False, False)
 
 
-def test_map_table_and_size():
+def test_map_table_lists_the_midline_rows():
     fig = landmarks.map_figure()
     columns, rows = fig.table
     assert columns[0] == "Study"
-    assert len(rows) == sum(r["reference"] == "midline" for r in landmarks.load())
-    assert rows[2][:6] == ("Lu 1998", "15 cadavers", "medial", "midline", 81.0, "9.2 (±)")
-    assert fig.alt
-    assert len(fig.to_json()) < 60_000
+    assert len(rows) == sum(r.reference == "midline" for r in landmarks.load())
+    lu = next(row for row in rows if row[0] == "Lu 1998")
+    assert lu[:6] == ("Lu 1998", "15 cadavers", "medial", "midline", 81.0, "9.2 (±)")
 
 
-# ---------------------------------------------------------------- forest
+# ------------------------------------------------------------------------- forest
 
 
-def _visible_rows(fig):
+def _visible(fig):
     return [
         (t.name, x)
         for t in fig.data
@@ -360,22 +401,22 @@ def _visible_rows(fig):
 @pytest.mark.parametrize("reference", landmarks.REFERENCES)
 def test_forest_shows_each_reference_with_n_in_the_labels(reference):
     fig = landmarks.forest_figure(reference=reference)
-    rows = [r for r in landmarks.load() if r["reference"] == reference]
-    assert sorted(x for _, x in _visible_rows(fig)) == sorted(landmarks.centre(r) for r in rows)
+    rows = [r for r in landmarks.load() if r.reference == reference]
+    assert sorted(x for _, x in _visible(fig)) == sorted(r.centre for r in rows)
     ticks = list(fig.layout.yaxis.ticktext)
-    assert len(ticks) == len(rows)
+    assert len(ticks) == len(rows) == len(fig.layout.yaxis2.ticktext)
     for tick, row in zip(ticks, rows, strict=True):
-        assert f"n = {row['specimens']} {row['unit']}" in tick
-    assert reference.upper() in fig.layout.xaxis.title.text.upper()
+        assert tick.startswith(f"{row.study} · n = {row.specimens} {row.unit}")
+    assert landmarks.REFERENCE_LABELS[reference] in fig.layout.xaxis.title.text
 
 
 def test_forest_flags_range_clinical_and_order_named_rows():
     midline = " ".join(landmarks.forest_figure("midline").layout.yaxis.ticktext)
     assert "range, no SD" in midline
     assert "clinical criterion, not cadaveric" in midline
-    psis = " ".join(landmarks.forest_figure("psis").layout.yaxis.ticktext)
-    assert "named by order" in psis
-    values = list(landmarks.forest_figure("psis").layout.yaxis2.ticktext)
+    psis = landmarks.forest_figure("psis")
+    assert "named by order" in " ".join(psis.layout.yaxis.ticktext)
+    values = list(psis.layout.yaxis2.ticktext)
     assert "64.7 ± 5.3" in values
     assert "57.0 ± 12.2" in values
 
@@ -388,28 +429,20 @@ def test_forest_branch_is_shown_by_symbol():
     assert symbols["Lateral branch"] == {"square"}
 
 
-def test_forest_menu_switches_reference_with_distinct_states():
-    fig = landmarks.forest_figure()
-    buttons = fig.layout.updatemenus[0].buttons
-    assert len(buttons) == 2
-    states = [_apply(fig, b.args, b.method) for b in buttons]
-    assert len({_state(s) for s in states}) == 2
-    psis = states[1]
-    assert "PSIS" in psis.layout.xaxis.title.text
-    direct = landmarks.forest_figure(reference="psis")
-    assert list(psis.layout.yaxis.ticktext) == list(direct.layout.yaxis.ticktext)
-    assert sorted(_visible_rows(psis)) == sorted(_visible_rows(direct))
+def test_forest_keeps_the_left_margin_for_both_references():
+    margins = {landmarks.forest_figure(ref).layout.margin.l for ref in landmarks.REFERENCES}
+    assert margins == {landmarks.FOREST_LEFT}
 
 
-def test_forest_table_and_size():
-    fig = landmarks.forest_figure()
-    _, rows = fig.table
-    assert len(rows) == len(landmarks.load())
-    assert fig.caption and fig.alt
-    assert len(fig.to_json()) < 60_000
+def test_forest_table_has_every_row_midline_first():
+    _, rows = landmarks.forest_figure().table
+    data = landmarks.load()
+    assert len(rows) == len(data)
+    references = [row[3] for row in rows]
+    assert references == sorted(references, key=lambda f: f != "midline")
 
 
-# ---------------------------------------------------------------- app
+# ---------------------------------------------------------------------------- app
 
 
 def test_map_app_responds_to_its_controls():
@@ -417,17 +450,37 @@ def test_map_app_responds_to_its_controls():
     before = app.figure.to_plotly_json()
     app.controls["study"].value = "Lu 1998"
     assert app.figure.to_plotly_json() != before
-    assert list(app.figure.data[landmarks.LABEL_TRACE].text) == ["Lu 1998 · n=15"]
+    assert _labels(app.figure) == ["Lu 1998 · n=15"]
     app.controls["tunnel"].value = True
-    assert app.figure.data[landmarks.TUNNEL_TRACE].visible is True
+    assert _trace(app.figure, TUNNEL).visible is True
     app.controls["nerves"].value = False
-    assert app.figure.data[landmarks.NERVE_TRACE].visible is False
+    assert _trace(app.figure, NERVES).visible is False
     app.controls["back_mice"].value = True
-    assert app.figure.data[landmarks.BACK_MICE_TRACE].visible is True
+    assert _trace(app.figure, BACK_MICE).visible is True
 
 
 def test_forest_app_responds_to_its_control():
-    app = landmarks.app(figure="forest")
+    app = landmarks.app("forest")
     assert "midline" in app.figure.layout.xaxis.title.text
     app.controls["reference"].value = "psis"
     assert "PSIS" in app.figure.layout.xaxis.title.text
+
+
+@pytest.mark.parametrize("which", ["map", "forest"])
+def test_live_figures_have_no_static_controls(which):
+    app = landmarks.app(which)
+    assert not app.figure.layout.updatemenus
+    assert not app.figure.layout.sliders
+
+
+def test_app_labels_are_whole():
+    forest = landmarks.app("forest").controls["reference"]
+    assert [label for label, _ in forest.options] == ["From the midline", "From the PSIS"]
+    assert forest.style.description_width == "initial"
+    layers = landmarks.app().controls
+    assert [layers[n].description for n in ("nerves", "tunnel", "back_mice")] == [
+        "Nerves",
+        "Tunnel zone",
+        "Back-mouse area",
+    ]
+    assert [label for label, _ in layers["study"].options] == [landmarks.ALL, *STUDIES]

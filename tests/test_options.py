@@ -57,13 +57,17 @@ def _controls(fig: go.Figure, interactive: Interactive) -> dict[str, list[tuple]
             continue
         if option.control == "slider":
             control = sliders.pop(0)
-            found[name] = [(v, s.method, s.args) for v, s in zip(option.values, control.steps)]
+            found[name] = [
+                (v, s.method, s.args) for v, s in zip(option.values, control.steps, strict=True)
+            ]
         elif option.control == "toggle":
             button = menus.pop(0).buttons[0]
             found[name] = [(True, button.method, button.args), (False, button.method, button.args2)]
         else:
             control = menus.pop(0)
-            found[name] = [(v, b.method, b.args) for v, b in zip(option.values, control.buttons)]
+            found[name] = [
+                (v, b.method, b.args) for v, b in zip(option.values, control.buttons, strict=True)
+            ]
     assert not menus and not sliders, "every control belongs to a declared option"
     return found
 

@@ -1,57 +1,73 @@
-"""Reported prevalence: cited rows, Wilson intervals, working controls, a live app."""
+"""Reported prevalence: cited typed rows, Wilson intervals, sort orders, a live app."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import csv
+import io
 
 import pytest
-from csvedit import with_cell
 from hypothesis import given
 from hypothesis import strategies as st
-from plotlyapply import apply_control
 
 from widgets import prevalence
-from widgets.data import DATA_DIR, DataError, bib_keys
+from widgets.data import DATA_DIR, DataError, bib_keys, parse_rows
 from widgets.stats import wilson_interval
 
+FILE = "data/prevalence.csv"
 CSV_LINES = (DATA_DIR / "prevalence.csv").read_text(encoding="utf-8").splitlines()
+ICPS = "Iliac-crest tenderness (ICPS)"
 
 
-def _row(study: str, year: int, label: str):
+def _row(study: str, year: int, label: str) -> prevalence.PrevalenceRow:
     matches = [
-        r
-        for r in prevalence.load()
-        if r["study"] == study and r["year"] == year and r["label"] == label
+        r for r in prevalence.load() if r.study == study and r.year == year and r.label == label
     ]
     assert len(matches) == 1, (study, year, label)
     return matches[0]
+
+
+def _with_cells(line: int, **changes: str) -> str:
+    """The file's text with cells of file line ``line`` (header = 1) replaced."""
+    lines = list(CSV_LINES)
+    names = next(csv.reader([lines[0]]))
+    cells = next(csv.reader([lines[line - 1]]))
+    for column, value in changes.items():
+        cells[names.index(column)] = value
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow(cells)
+    lines[line - 1] = buffer.getvalue()
+    return "\n".join(lines) + "\n"
+
+
+def _line(study: str, label: str) -> int:
+    """The file line (header = 1) of the row with this study and label."""
+    for number, cells in enumerate(csv.reader(CSV_LINES), start=1):
+        if cells[0] == study and cells[2] == label:
+            return number
+    raise AssertionError((study, label))
 
 
 # ----------------------------------------------------------------------------- data
 
 
 def test_numbers_match_the_dossier_facts_table():
-    nacir_women = _row("Nacir", 2011, "women")
-    assert (nacir_women["cases"], nacir_women["n"], nacir_women["percent"]) == (18, 76, 23)
-    nacir_men = _row("Nacir", 2011, "men")
-    assert (nacir_men["cases"], nacir_men["n"]) == (0, 14)
+    women = _row("Nacir", 2011, "women")
+    assert (women.cases, women.n, women.percent) == (18, 76, 23)
+    men = _row("Nacir", 2011, "men")
+    assert (men.cases, men.n) == (0, 14)
     kuniya = _row("Kuniya", 2014, "LBP or leg symptoms")
-    assert (kuniya["cases"], kuniya["n"]) == (113, 834)
+    assert (kuniya.cases, kuniya.n) == (113, 834)
     maigne = _row("Maigne & Doursounian", 1997, "LBP patients")
-    assert (maigne["cases"], maigne["n"], maigne["percent"]) == (29, 1800, 1.6)
-    assert maigne["source"] == ("isu2018",)
+    assert (maigne.cases, maigne.n, maigne.percent) == (29, 1800, 1.6)
+    assert maigne.source == ("isu2018",)
     fujihara = _row("Fujihara", 2021, "LBP patients")
-    assert (fujihara["cases"], fujihara["n"], fujihara["definition"]) == (
-        50,
-        383,
-        "MCN entrapment",
-    )
-    assert _row("Curtis", 2000, "general population")["percent"] == 15
-    assert _row("Curtis", 1993, "people")["percent"] == 16
-    assert _row("Curtis", 1993, "women")["percent"] == 25
-    assert _row("Curtis", 2004, "population")["percent"] == 25
+    assert (fujihara.cases, fujihara.n, fujihara.definition) == (50, 383, "MCN entrapment")
+    assert _row("Curtis", 2000, "general population").percent == 15
+    assert _row("Curtis", 1993, "people").percent == 16
+    assert _row("Curtis", 1993, "women").percent == 25
+    assert _row("Curtis", 2004, "population").percent == 25
     swezey = _row("Swezey", 1991, "lumbar nodules")
-    assert (swezey["percent"], swezey["confidence"]) == (25, "low")
+    assert (swezey.percent, swezey.confidence) == (25, "low")
 
 
 def test_collee_counts_are_flagged_as_derived_from_reported_percentages():
@@ -63,95 +79,130 @@ def test_collee_counts_are_flagged_as_derived_from_reported_percentages():
     }
     for label, (n, percent) in expected.items():
         row = _row("Collée", 1991, label)
-        assert (row["n"], row["percent"], row["derived"]) == (n, percent, "yes")
-        assert round(100 * row["cases"] / n + 1e-9) == percent
-        assert row["definition"] == "Iliac-crest tenderness (ICPS)"
+        assert (row.n, row.percent, row.derived) == (n, percent, "yes")
+        assert round(100 * row.cases / n + 1e-9) == percent
+        assert row.definition == ICPS
+        assert "count derived from a rounded %" in row.reported
     loubser = _row("Loubser", 2017, "patient files")
-    assert (loubser["cases"], loubser["n"], loubser["derived"]) == (112, 400, "yes")
+    assert (loubser.cases, loubser.n, loubser.derived) == (112, 400, "yes")
 
 
 def test_uncited_range_has_no_number_and_says_so():
     wiki = _row("WikiMSK", 2022, "web page")
-    assert (wiki["percent"], wiki["percent_low"], wiki["percent_high"]) == (None, 10, 58)
-    assert wiki["n"] is None
-    assert wiki["confidence"] == "low"
-    assert "no source" in wiki["note"].lower()
+    assert (wiki.percent, wiki.percent_low, wiki.percent_high) == (None, 10, 58)
+    assert wiki.n is None and wiki.interval is None
+    assert wiki.confidence == "low"
+    assert "no source" in wiki.note.lower()
+    assert wiki.estimate == (10 + 58) / 2
+    assert wiki.reported == "10–58% (range)"
 
 
-def test_earl_1995_is_not_plotted_because_its_result_was_not_seen():
-    assert all(row["study"] != "Earl" for row in prevalence.load())
+def test_earl_1995_is_not_plotted():
+    assert all(row.study != "Earl" for row in prevalence.load())
+    assert "earl1995" not in {key for row in prevalence.load() for key in row.source}
+
+
+def test_caption_says_why_earl_1995_is_not_plotted():
     assert "Earl" in prevalence.figure().caption
 
 
-def test_every_row_is_cited_and_labels_are_unique():
+def test_every_row_is_cited_and_ticks_are_unique():
     rows = prevalence.load()
-    assert all(set(row["source"]) <= bib_keys() for row in rows)
-    assert "earl1995" not in {key for row in rows for key in row["source"]}
-    labels = [prevalence.tick_label(row) for row in rows]
-    assert len(set(labels)) == len(labels)
+    assert all(set(row.source) <= bib_keys() for row in rows)
+    ticks = [row.tick for row in rows]
+    assert len(set(ticks)) == len(ticks) == len(rows)
 
 
-def test_intervals_are_the_wilson_intervals_from_widgets_stats():
+def test_estimate_and_interval_are_the_wilson_interval_from_widgets_stats():
     for row in prevalence.load():
-        if row["n"] is None:
-            assert row["ci_low"] is None and row["ci_high"] is None
+        if row.n is None:
+            assert row.interval is None
+            assert row.estimate == row.percent or row.percent is None
             continue
-        low, high = wilson_interval(row["cases"], row["n"])
-        assert row["ci_low"] == pytest.approx(100 * low)
-        assert row["ci_high"] == pytest.approx(100 * high)
-        assert row["ci_low"] <= row["estimate"] <= row["ci_high"]
+        low, high = wilson_interval(row.cases, row.n)
+        assert row.interval == pytest.approx((100 * low, 100 * high))
+        assert row.estimate == pytest.approx(100 * row.cases / row.n)
+        assert row.interval[0] <= row.estimate <= row.interval[1]
     women = _row("Nacir", 2011, "women")
-    assert (women["ci_low"], women["ci_high"]) == pytest.approx((15.5, 34.4), abs=0.1)
+    assert women.interval == pytest.approx((15.5, 34.4), abs=0.1)
 
 
-# ------------------------------------------------------------------- broken files
+# ------------------------------------------------------------------- broken rows
 
 
 @pytest.mark.parametrize(
-    ("row", "column", "value", "message"),
+    ("row", "column", "value", "field", "reason"),
     [
-        (6, "n", "seventy-six", r"row 6, field 'n': expected int"),
-        (3, "percent", "150", r"row 3, field 'percent': 150.0 is above the maximum"),
-        (2, "source", "curtis1993;nobody2099", r"row 2, field 'source': cites \['nobody2099'\]"),
-        (4, "definition", "Vibes", r"row 4, field 'definition': 'Vibes' is not one of"),
-        (6, "cases", "80", r"row 6, field 'cases': 80 cases is more than n = 76"),
-        (6, "cases", "30", r"row 6, field 'cases': 30/76 does not match"),
-        (8, "cases", "90", r"row 8, field 'cases': 90/204 does not match"),
-        (16, "percent", "30", r"row 16, field 'percent': give either a percent or"),
-        (16, "percent_high", "5", r"row 16, field 'percent_high': a range needs"),
-        (1, "derived", "yes", r"row 1, field 'derived': a derived count needs"),
-        (13, "n", "", r"row 13, field 'cases': give both n and cases"),
+        (("Nacir", "women"), "n", "seventy-six", "n", "expected a whole number"),
+        (("Nacir", "women"), "n", "3.5", "n", "expected a whole number"),
+        (
+            ("Curtis", "general population"),
+            "percent",
+            "150",
+            "percent",
+            "150 is outside the range 0–100",
+        ),
+        (("Curtis", "women"), "source", "curtis1993;nobody2099", "source", "cites ['nobody2099']"),
+        (("Curtis", "population"), "definition", "Vibes", "definition", "'Vibes' is not one of"),
+        (("Nacir", "women"), "cases", "80", "cases", "80 cases is more than n = 76"),
+        (("Nacir", "women"), "cases", "30", "cases", "30/76 does not match the reported 23%"),
+        (
+            ("Collée", "all settings"),
+            "cases",
+            "90",
+            "cases",
+            "90/204 does not match the reported 41%",
+        ),
+        (("WikiMSK", "web page"), "percent", "30", "percent", "give either a percent or"),
+        (
+            ("WikiMSK", "web page"),
+            "percent_high",
+            "5",
+            "percent_high",
+            "a range needs percent_low < percent_high",
+        ),
+        (("Curtis", "people"), "derived", "yes", "derived", "a derived count needs n and cases"),
+        (("Kuniya", "LBP or leg symptoms"), "n", "", "cases", "give both n and cases"),
+        (("Kuniya", "LBP or leg symptoms"), "year", "1800", "year", "1800 is outside the range"),
+        (("Kuniya", "LBP or leg symptoms"), "study", "", "study", "is empty but required"),
     ],
 )
-def test_broken_rows_name_file_row_and_field(row, column, value, message):
-    with pytest.raises(DataError, match=r"data/prevalence\.csv, " + message):
-        prevalence.parse(with_cell(CSV_LINES, row, column, value))
+def test_broken_rows_name_line_and_field(row, column, value, field, reason):
+    line = _line(*row)
+    with pytest.raises(DataError) as error:
+        parse_rows(_with_cells(line, **{column: value}), prevalence.PrevalenceRow, FILE)
+    message = str(error.value)
+    assert message.startswith(f"{FILE}, line {line}, field '{field}': "), message
+    assert reason in message
 
 
-def test_wrong_header_is_rejected():
-    lines = [CSV_LINES[0].replace("cases", "count"), *CSV_LINES[1:]]
-    with pytest.raises(DataError, match=r"data/prevalence\.csv: header must be"):
-        prevalence.parse(lines)
+def test_derived_counts_get_a_tighter_tolerance():
+    # 82/204 is 40.2%: within 1 point of the reported 41% but not within 0.5, so it
+    # passes as a reported count and fails as one back-calculated from the percent.
+    line = _line("Collée", "all settings")
+    model = prevalence.PrevalenceRow
+    with pytest.raises(DataError, match=rf"line {line}, field 'cases': .*allowed gap 0\.5"):
+        parse_rows(_with_cells(line, cases="82"), model, FILE)
+    rows = parse_rows(_with_cells(line, cases="82", derived="no"), model, FILE)
+    assert [r.cases for r in rows if r.study == "Collée" and r.label == "all settings"] == [82]
+    with pytest.raises(DataError, match=rf"line {line}, field 'cases': .*allowed gap 1\.0"):
+        parse_rows(_with_cells(line, cases="80", derived="no"), model, FILE)
 
 
 def test_the_real_file_parses_with_the_same_rules():
-    assert len(prevalence.parse(CSV_LINES)) == len(prevalence.load()) == 16
-    assert Path(prevalence.FILE).name == "prevalence.csv"
+    text = "\n".join(CSV_LINES) + "\n"
+    assert parse_rows(text, prevalence.PrevalenceRow, FILE) == prevalence.load()
 
 
 # ------------------------------------------------------------------------ figure
 
 
-def _apply(fig, button):
-    """Apply one updatemenu button the way plotly.js would, in Python."""
-    return apply_control(fig, button.method, button.args)
-
-
 def _points(fig):
+    """(trace, x, y) of every dot in a trace that is shown."""
     return [
         (trace.name, x, y)
         for trace in fig.data
-        if trace.visible is not False
+        if trace.visible is not False and trace.name != prevalence.RANGE_NAME
         for x, y in zip(trace.x, trace.y, strict=True)
         if x is not None
     ]
@@ -160,64 +211,98 @@ def _points(fig):
 def test_figure_has_every_row_and_the_table_matches():
     fig = prevalence.figure()
     rows = prevalence.load()
-    point_rows = [r for r in rows if r["percent"] is not None]
-    shown = [t for t in fig.data if t.visible is not False and t.x != (None,)]
-    dots = [p for p in _points(fig) if p[0] != prevalence.RANGE_NAME]
-    assert len(dots) == len(point_rows)
-    assert sum(t.name == prevalence.RANGE_NAME for t in shown) == 1
+    dots = _points(fig)
+    assert sorted(y for _, _, y in dots) == sorted(r.tick for r in rows if r.percent is not None)
+    ranges = [t for t in fig.data if t.name == prevalence.RANGE_NAME]
+    assert len(ranges) == 1
+    assert {y for y in ranges[0].y if y} == {r.tick for r in rows if r.percent is None}
     columns, table = fig.table
-    assert len(table) == len(rows)
-    assert columns[0] == "Study"
-    assert "Count derived from rounded %" in columns
-    assert fig.caption and fig.alt
+    assert columns == prevalence.TABLE_COLUMNS
+    assert [line[0] for line in table] == [r.study for r in rows]
     hover = " ".join(h for t in fig.data for h in (t.hovertext or ()) if h)
-    assert "[collee1991freq]" in hover
+    assert "Collée et al. (1991)" in hover
     assert "count derived from a rounded %" in hover
-    assert "$" not in fig.to_json()  # no LaTeX anywhere
+
+
+def test_dots_sit_at_the_estimate():
+    by_tick = {r.tick: r for r in prevalence.load()}
+    for _, x, y in _points(prevalence.figure()):
+        assert x == pytest.approx(by_tick[y].estimate, abs=0.051)
 
 
 def test_bars_only_where_n_is_known():
     fig = prevalence.figure()
     for trace in fig.data:
-        if trace.error_x.array is None:
+        if trace.name == prevalence.RANGE_NAME or trace.x == (None,):
             continue
         for x, plus, symbol in zip(trace.x, trace.error_x.array, trace.marker.symbol, strict=True):
             assert (plus is None) == symbol.endswith("-open"), (trace.name, x)
 
 
-def test_colour_menu_switches_between_two_complete_groupings():
-    fig = prevalence.figure()
-    menu = fig.layout.updatemenus[0]
-    assert [b.label for b in menu.buttons] == ["Colour by definition", "Colour by population"]
-    states = [_apply(fig, b) for b in menu.buttons]
-    assert len({str(s.to_plotly_json()) for s in states}) == 2
-    groups = [{t.name for t in s.data if t.visible is not False} for s in states]
-    assert "Iliac-crest tenderness (ICPS)" in groups[0]
-    assert "Low-back-pain patients" in groups[1]
-    for state in states:  # each grouping shows every point once
-        assert sorted(p[1:] for p in _points(state)) == sorted(p[1:] for p in _points(fig))
+@pytest.mark.parametrize(("colour_by", "groups"), list(prevalence.COLOUR_BY.items()))
+def test_colouring_shows_every_point_once_in_its_own_grouping(colour_by, groups):
+    fig = prevalence.figure(colour_by=colour_by)
+    shown = {name for name, _, _ in _points(fig)}
+    assert shown <= set(groups)
+    assert sorted(p[1:] for p in _points(fig)) == sorted(
+        (round(r.estimate, 1), r.tick) for r in prevalence.load() if r.percent is not None
+    )
+    by_tick = {r.tick: r for r in prevalence.load()}
+    for name, _, tick in _points(fig):
+        assert getattr(by_tick[tick], colour_by) == name
+    assert fig.layout.legend.title.text == f"{colour_by.capitalize()}:"
 
 
-def test_sort_buttons_give_distinct_complete_orders():
-    fig = prevalence.figure()
-    menu = fig.layout.updatemenus[1]
-    assert len(menu.buttons) == 4
-    labels = {prevalence.tick_label(r) for r in prevalence.load()}
-    orders = [tuple(_apply(fig, b).layout.yaxis.categoryarray) for b in menu.buttons]
-    assert len(set(orders)) == 4
-    assert all(set(order) == labels for order in orders)
-    by_percent = orders[list(prevalence.SORTS).index("percent")]
-    top = _row("Collée", 1991, "rheumatology")
-    assert by_percent[-1] == prevalence.tick_label(top)  # highest at the top
-    by_year = orders[list(prevalence.SORTS).index("year")]
-    assert by_year[0].startswith("WikiMSK 2022")  # newest at the bottom
+def _order(sort: str) -> list[str]:
+    return list(prevalence.figure(sort=sort).layout.yaxis.categoryarray)
+
+
+def test_every_sort_shows_every_row_in_a_different_order():
+    ticks = {r.tick for r in prevalence.load()}
+    orders = [tuple(_order(sort)) for sort in prevalence.SORTS]
+    assert all(sorted(order) == sorted(ticks) for order in orders)
+    assert len(set(orders)) == len(orders)
+
+
+def test_sort_by_percent_puts_the_highest_estimate_on_top():
+    by_tick = {r.tick: r for r in prevalence.load()}
+    estimates = [by_tick[tick].estimate for tick in _order("percent")]
+    assert estimates == sorted(estimates)
+
+
+def test_sort_by_year_puts_the_oldest_on_top():
+    by_tick = {r.tick: r for r in prevalence.load()}
+    years = [by_tick[tick].year for tick in _order("year")]
+    assert years == sorted(years, reverse=True)
+
+
+@pytest.mark.parametrize("sort", ["definition", "population"])
+def test_sort_by_group_keeps_each_group_together_in_legend_order(sort):
+    by_tick = {r.tick: r for r in prevalence.load()}
+    order = _order(sort)
+    groups = [getattr(by_tick[tick], sort) for tick in order]
+    blocks = [g for i, g in enumerate(groups) if i == 0 or groups[i - 1] != g]
+    assert len(blocks) == len(set(groups))  # each group is one block
+    legend = prevalence.COLOUR_BY[sort]
+    assert [legend.index(g) for g in blocks] == sorted(
+        (legend.index(g) for g in blocks), reverse=True
+    )
 
 
 def test_definition_filter_keeps_only_those_rows():
     fig = prevalence.figure(definitions=("SCN entrapment",), colour_by="population")
+    expected = [r.study for r in prevalence.load() if r.definition == "SCN entrapment"]
     _, table = fig.table
-    assert {row[0] for row in table} == {"Maigne & Doursounian", "Kuniya", "Loubser"}
+    assert [row[0] for row in table] == expected
+    assert set(expected) == {"Maigne & Doursounian", "Kuniya", "Loubser"}
     assert all(t.name != prevalence.RANGE_NAME for t in fig.data)
+    assert len(fig.layout.yaxis.categoryarray) == len(expected)
+
+
+def test_definitions_are_kept_in_declared_order_whatever_the_argument_order():
+    first = prevalence.figure(definitions=["SCN entrapment", "Painful nodule"])
+    second = prevalence.figure(definitions=("Painful nodule", "SCN entrapment"))
+    assert first.table == second.table
 
 
 # -------------------------------------------------------------------- arguments
@@ -227,10 +312,12 @@ def test_definition_filter_keeps_only_those_rows():
     ("kwargs", "argument"),
     [
         ({"colour_by": "colour"}, "colour_by"),
+        ({"colour_by": None}, "colour_by"),
         ({"sort": "alphabet"}, "sort"),
         ({"definitions": ("Cadaver dissection",)}, "definitions"),
         ({"definitions": "Painful nodule"}, "definitions"),
         ({"definitions": ()}, "definitions"),
+        ({"definitions": None}, "definitions"),
     ],
 )
 def test_bad_arguments_name_the_argument(kwargs, argument):
@@ -247,24 +334,66 @@ def test_any_unknown_sort_is_rejected(text):
 @given(st.lists(st.text().filter(lambda t: t not in prevalence.DEFINITIONS), min_size=1))
 def test_any_unknown_definition_is_rejected(names):
     with pytest.raises(ValueError, match="argument 'definitions'"):
-        prevalence.check_definitions(tuple(names))
+        prevalence.figure(definitions=tuple(names))
 
 
 # -------------------------------------------------------------------------- app
 
 
+def _box(app, definition):
+    """The checkbox of one definition in the app's checkbox group."""
+    return app.controls["definitions"].children[prevalence.DEFINITIONS.index(definition)]
+
+
 def test_app_responds_to_its_controls():
     app = prevalence.app()
-    assert len(app.figure.table[1]) == 16
-    app.controls["icps"].value = False
-    assert len(app.figure.table[1]) == 12
+    rows = prevalence.load()
+    assert app.controls["definitions"].value == prevalence.DEFINITIONS
+    assert len(app.figure.table[1]) == len(rows)
+    _box(app, ICPS).value = False
+    assert ICPS not in app.controls["definitions"].value
+    assert len(app.figure.table[1]) == sum(r.definition != ICPS for r in rows)
     assert all(row[0] != "Collée" for row in app.figure.table[1])
     before = app.figure.layout.yaxis.categoryarray
     app.controls["sort"].value = "percent"
     assert app.figure.layout.yaxis.categoryarray != before
     app.controls["colour_by"].value = "population"
-    visible = {t.name for t in app.figure.data if t.visible is not False}
+    visible = {t.name for t in app.figure.data if t.visible is True}
     assert "Low-back-pain patients" in visible
-    for name in prevalence.CHECKBOX_NAMES.values():
-        app.controls[name].value = False
-    assert "Tick at least one definition" in app.result.value
+    assert not visible & set(prevalence.DEFINITIONS) - {"Not stated"}
+
+
+def test_app_figure_has_no_static_controls_and_whole_labels():
+    app = prevalence.app()
+    assert not app.figure.layout.updatemenus
+    assert not app.figure.layout.sliders
+    assert [box.description for box in app.controls["definitions"].children] == list(
+        prevalence.DEFINITIONS
+    )
+    assert [label for label, _ in app.controls["sort"].options] == list(prevalence.SORTS.values())
+    assert app.controls["colour_by"].style.description_width == "initial"
+
+
+def test_unticking_every_definition_keeps_the_app_working():
+    app = prevalence.app()
+    for definition in prevalence.DEFINITIONS:
+        _box(app, definition).value = False
+    assert app.controls["definitions"].value == ()
+
+
+def test_setting_the_definitions_value_redraws_the_figure():
+    app = prevalence.app()
+    app.controls["definitions"].value = ("Painful nodule",)
+    expected = [r.study for r in prevalence.load() if r.definition == "Painful nodule"]
+    assert [row[0] for row in app.figure.table[1]] == expected
+
+
+def test_setting_the_definitions_value_ticks_the_boxes():
+    app = prevalence.app()
+    app.controls["definitions"].value = ("Painful nodule",)
+    ticked = [box.description for box in app.controls["definitions"].children if box.value]
+    assert ticked == ["Painful nodule"]
+
+
+def test_caption_has_no_empty_list_when_only_a_range_is_left():
+    assert "counted: ." not in prevalence.figure(definitions=("Not stated",)).caption

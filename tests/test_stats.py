@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from widgets.stats import wilson_interval
+from widgets.stats import Z95, wilson, wilson_interval
 
 # Newcombe RG (1998), Statistics in Medicine 17:857-872, Table I, method 3 (Wilson score).
 NEWCOMBE = [
@@ -19,14 +21,20 @@ NEWCOMBE = [
 
 @pytest.mark.parametrize(("x", "n", "low", "high"), NEWCOMBE)
 def test_matches_newcombe_reference_values(x, n, low, high):
-    got = wilson_interval(x, n)
-    assert got == pytest.approx((low, high), abs=5e-5)
+    assert wilson_interval(x, n) == pytest.approx((low, high), abs=5e-5)
+    assert wilson(x / n, n) == pytest.approx((low, high), abs=5e-5)
 
 
 def test_all_successes_reaches_one():
     low, high = wilson_interval(10, 10)
     assert high == 1.0
     assert low == pytest.approx(0.7225, abs=5e-5)
+
+
+def test_default_z_is_the_two_sided_95_percent_point():
+    # Phi(Z95) = 0.975, from the error function.
+    assert 0.5 * (1 + math.erf(Z95 / math.sqrt(2))) == pytest.approx(0.975, abs=1e-12)
+    assert wilson(0.3, 50) == wilson(0.3, 50, Z95)
 
 
 @given(n=st.integers(1, 5000), data=st.data())
@@ -36,11 +44,29 @@ def test_interval_contains_estimate_and_stays_in_unit_range(n, data):
     assert 0.0 <= low <= x / n <= high <= 1.0
 
 
+@given(n=st.integers(1, 2000), data=st.data())
+def test_count_and_proportion_forms_agree(n, data):
+    x = data.draw(st.integers(0, n))
+    assert wilson(x / n, n) == wilson_interval(x, n)
+
+
 @given(n=st.integers(2, 2000))
 def test_interval_narrows_as_n_grows(n):
     small = wilson_interval(n // 2, n)
     large = wilson_interval(2 * (n // 2), 2 * n)
     assert large[1] - large[0] < small[1] - small[0]
+
+
+@given(
+    proportion=st.floats(0.01, 0.99),
+    n=st.integers(5, 5000),
+    z=st.floats(0.5, 3.0),
+)
+def test_interval_widens_with_z(proportion, n, z):
+    narrow = wilson(proportion, n, z)
+    wide = wilson(proportion, n, z + 0.5)
+    assert wide[0] <= narrow[0] <= proportion <= narrow[1] <= wide[1]
+    assert wide[1] - wide[0] > narrow[1] - narrow[0]
 
 
 @pytest.mark.parametrize(
@@ -54,12 +80,71 @@ def test_interval_narrows_as_n_grows(n):
         (True, 4, "successes"),
     ],
 )
-def test_bad_arguments_name_the_argument(x, n, argument):
+def test_bad_counts_name_the_argument(x, n, argument):
     with pytest.raises(ValueError, match=f"argument '{argument}'"):
         wilson_interval(x, n)
+
+
+@pytest.mark.parametrize(
+    ("proportion", "n", "z", "argument"),
+    [
+        (-0.1, 10, Z95, "proportion"),
+        (1.1, 10, Z95, "proportion"),
+        (math.nan, 10, Z95, "proportion"),
+        ("0.5", 10, Z95, "proportion"),
+        (True, 10, Z95, "proportion"),
+        (0.5, 0, Z95, "n"),
+        (0.5, -3, Z95, "n"),
+        (0.5, 10.0, Z95, "n"),
+        (0.5, True, Z95, "n"),
+        (0.5, 10, 0, "z"),
+        (0.5, 10, -1.96, "z"),
+        (0.5, 10, math.inf, "z"),
+        (0.5, 10, math.nan, "z"),
+        (0.5, 10, "1.96", "z"),
+        (0.5, 10, None, "z"),
+    ],
+)
+def test_bad_wilson_arguments_name_the_argument(proportion, n, z, argument):
+    with pytest.raises(ValueError, match=f"argument '{argument}' must be"):
+        wilson(proportion, n, z)
 
 
 @given(x=st.one_of(st.floats(), st.text(), st.none()), n=st.integers(1, 100))
 def test_non_integer_successes_always_rejected(x, n):
     with pytest.raises(ValueError, match="argument 'successes'"):
         wilson_interval(x, n)
+
+
+@given(
+    st.one_of(
+        st.floats(max_value=-1e-9),
+        st.floats(min_value=1 + 1e-9),
+        st.just(math.nan),
+        st.text(),
+        st.none(),
+    )
+)
+def test_any_proportion_outside_zero_to_one_is_rejected(proportion):
+    with pytest.raises(ValueError, match="argument 'proportion'"):
+        wilson(proportion, 10)
+
+
+@given(st.one_of(st.floats(max_value=0), st.floats(min_value=10.000001), st.text()))
+def test_any_non_positive_or_huge_z_is_rejected(z):
+    with pytest.raises(ValueError, match="argument 'z'"):
+        wilson(0.5, 10, z)
+
+
+@pytest.mark.parametrize(
+    ("call", "argument"),
+    [
+        (lambda: wilson(0.5, 10**400), "n"),
+        (lambda: wilson(10**400, 10), "proportion"),
+        (lambda: wilson_interval(1, 10**400), "n"),
+    ],
+    ids=["wilson-n", "wilson-proportion", "wilson_interval-n"],
+)
+def test_huge_integers_are_rejected_as_bad_arguments(call, argument):
+    with pytest.raises(ValueError, match=f"argument '{argument}'"):
+        call()

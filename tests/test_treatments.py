@@ -1,30 +1,52 @@
-"""Treatment outcomes: cited counts, Wilson intervals, working controls, a live app."""
+"""Treatment outcomes: cited counts, Wilson intervals, sort orders, sample size, live apps."""
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 
+import ipywidgets as w
 import pytest
-from csvedit import with_cell
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
-from plotlyapply import apply_control
 
 from widgets import treatments
-from widgets.data import DATA_DIR, DataError, bib_keys
-from widgets.stats import wilson_interval
+from widgets.data import DATA_DIR, DataError, bib_keys, parse_rows
+from widgets.live import LiveApp
+from widgets.stats import wilson, wilson_interval
 
+FILE = "data/treatments.csv"
 CSV_LINES = (DATA_DIR / "treatments.csv").read_text(encoding="utf-8").splitlines()
 
 
-def _row(study: str, label: str, measure: str = "improved"):
+def _row(study: str, label: str, measure: str = "improved") -> treatments.OutcomeRow:
     matches = [
-        r
-        for r in treatments.outcomes(measure)
-        if r["study"].startswith(study) and r["label"] == label
+        r for r in treatments.outcomes(measure) if r.study.startswith(study) and r.label == label
     ]
     assert len(matches) == 1, (study, label)
     return matches[0]
+
+
+def _with_cells(line: int, **changes: str) -> str:
+    """The file's text with cells of file line ``line`` (header = 1) replaced."""
+    lines = list(CSV_LINES)
+    names = next(csv.reader([lines[0]]))
+    cells = next(csv.reader([lines[line - 1]]))
+    for column, value in changes.items():
+        cells[names.index(column)] = value
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow(cells)
+    lines[line - 1] = buffer.getvalue()
+    return "\n".join(lines) + "\n"
+
+
+def _line(study: str, label: str) -> int:
+    """The file line (header = 1) of the row with this study and label."""
+    for number, cells in enumerate(csv.reader(CSV_LINES), start=1):
+        if cells[0] == study and cells[2] == label:
+            return number
+    raise AssertionError((study, label))
 
 
 # ----------------------------------------------------------------------------- data
@@ -48,104 +70,154 @@ def _row(study: str, label: str, measure: str = "improved"):
 )
 def test_counts_match_the_dossier_facts_table(study, label, events, n):
     row = _row(study, label)
-    assert (row["events"], row["n"], row["derived"]) == (events, n, "no")
+    assert (row.events, row.n, row.derived) == (events, n, "no")
 
 
 def test_derived_and_incomplete_rows_are_flagged():
     takayama = _row("Takayama", "nerve surgery")
-    assert (takayama["events"], takayama["n"], takayama["percent"]) == (174, 200, 87)
-    assert takayama["derived"] == "yes"
-    assert takayama["source"] == ("isu2018",)
+    assert (takayama.events, takayama.n, takayama.percent) == (174, 200, 87)
+    assert takayama.derived == "yes"
+    assert takayama.source == ("isu2018",)
+    assert "a count derived from a percentage" in treatments.counts_text(takayama)
     lignocaine = _row("Collée", "lignocaine arm")
     saline = _row("Collée", "saline arm")
-    assert (lignocaine["percent"], saline["percent"]) == (52, 30)
-    assert lignocaine["n"] is None and saline["n"] is None
-    assert lignocaine["evidence"] == "RCT"
-    assert lignocaine["ci_low"] is None
+    assert (lignocaine.percent, saline.percent) == (52, 30)
+    assert lignocaine.n is None and saline.n is None
+    assert lignocaine.evidence == "RCT"
+    assert lignocaine.interval is None
+    assert lignocaine.proportion == 0.52
+    assert "n per arm not given" in lignocaine.tick
+    assert "no interval" in treatments.counts_text(lignocaine)
 
 
 def test_recurrence_is_a_separate_outcome():
     recurrence = _row("Wu", "recurrence", measure="recurred")
-    assert (recurrence["events"], recurrence["n"]) == (7, 28)
-    assert all(r["label"] != "recurrence" for r in treatments.outcomes("improved"))
-    assert "7 of 28" in treatments.forest_figure().caption
+    assert (recurrence.events, recurrence.n) == (7, 28)
+    assert all(r.label != "recurrence" for r in treatments.outcomes("improved"))
+    assert "7 of 28" in treatments.recurrence_text()
+    assert treatments.recurrence_text() in treatments.forest_figure().caption
 
 
-def test_disputed_study_is_not_plotted_but_mentioned():
-    assert all("Hucherson" not in r["study"] for r in treatments.load())
+def test_disputed_study_is_not_plotted():
+    assert all("Hucherson" not in r.study for r in treatments.load())
+
+
+def test_caption_says_why_the_disputed_study_is_not_plotted():
     caption = treatments.forest_figure().caption
-    assert "Hucherson" in caption and "42" in caption and "32" in caption
+    assert "Hucherson" in caption and "sources disagree" in caption
 
 
-def test_every_row_is_cited():
+def test_every_row_is_cited_and_ticks_are_unique():
     rows = treatments.load()
-    assert all(set(r["source"]) <= bib_keys() for r in rows)
+    assert all(set(r.source) <= bib_keys() for r in rows)
     forbidden = {"chiba2016", "trescot2016_ch51", "scn_rfa_46"}
-    assert not forbidden & {key for r in rows for key in r["source"]}
+    assert not forbidden & {key for r in rows for key in r.source}
+    ticks = [r.tick for r in treatments.outcomes("improved")]
+    assert len(set(ticks)) == len(ticks)
 
 
-def test_model_intervals_are_the_wilson_intervals_from_widgets_stats():
+def test_intervals_are_the_wilson_intervals_from_widgets_stats():
     for row in treatments.outcomes("improved") + treatments.outcomes("recurred"):
-        if row["n"] is None:
+        if row.n is None:
+            assert row.interval is None
             continue
-        assert (row["ci_low"], row["ci_high"]) == wilson_interval(row["events"], row["n"])
-        assert row["proportion"] == row["events"] / row["n"]
+        assert row.interval == wilson_interval(row.events, row.n)
+        assert row.proportion == row.events / row.n
+        assert row.interval[0] <= row.proportion <= row.interval[1]
 
 
 def test_motyka_interval():
+    assert _row("Motyka", "injection").interval == pytest.approx((0.74, 0.95), abs=0.006)
+
+
+def test_counts_text_gives_count_and_interval_in_whole_percent():
     row = _row("Motyka", "injection")
-    assert (row["ci_low"], row["ci_high"]) == pytest.approx((0.74, 0.95), abs=0.006)
+    low, high = wilson_interval(31, 35)
+    assert treatments.counts_text(row) == f"31 of 35 ({100 * low:.0f}% to {100 * high:.0f}%)"
+    assert treatments.percent(0.886) == "89%"
 
 
-@given(n=st.integers(1, 2000), data=st.data())
-def test_proportion_formula_agrees_with_widgets_stats(n, data):
-    events = data.draw(st.integers(0, n))
-    got = treatments.interval_for_proportion(events / n, n)
-    assert got == pytest.approx(wilson_interval(events, n), abs=1e-12)
+@pytest.mark.parametrize(("argument", "value"), [("measure", "cured"), ("measure", None)])
+def test_outcomes_rejects_an_unknown_measure(argument, value):
+    with pytest.raises(ValueError, match=f"argument '{argument}' must be one of"):
+        treatments.outcomes(value)
 
 
-# ------------------------------------------------------------------- broken files
+# ---------------------------------------------------------------------- broken rows
 
 
 @pytest.mark.parametrize(
-    ("row", "column", "value", "message"),
+    ("row", "column", "value", "field", "reason"),
     [
-        (9, "n", "3.5", r"row 9, field 'n': expected int"),
-        (9, "events", "-1", r"row 9, field 'events': -1 is below the minimum"),
-        (9, "source", "motyka2000;madeup1999", r"row 9, field 'source': cites \['madeup1999'\]"),
-        (9, "evidence", "Anecdote", r"row 9, field 'evidence': 'Anecdote' is not one of"),
-        (9, "events", "36", r"row 9, field 'events': 36 events is more than n = 35"),
-        (4, "events", "150", r"row 4, field 'events': 150/200 does not match"),
-        (5, "percent", "", r"row 5, field 'percent': give n and events, or a percent"),
-        (9, "n", "", r"row 9, field 'events': give both n and events"),
-        (1, "derived", "yes", r"row 1, field 'derived': a derived count needs"),
+        (("Motyka et al.", "injection"), "n", "3.5", "n", "expected a whole number"),
+        (("Motyka et al.", "injection"), "events", "-1", "events", "-1 is outside the range"),
+        (
+            ("Motyka et al.", "injection"),
+            "source",
+            "motyka2000;madeup1999",
+            "source",
+            "cites ['madeup1999']",
+        ),
+        (
+            ("Motyka et al.", "injection"),
+            "evidence",
+            "Anecdote",
+            "evidence",
+            "'Anecdote' is not one of",
+        ),
+        (
+            ("Motyka et al.", "injection"),
+            "type",
+            "Acupuncture",
+            "type",
+            "'Acupuncture' is not one of",
+        ),
+        (("Motyka et al.", "injection"), "measure", "cured", "measure", "'cured' is not one of"),
+        (("Motyka et al.", "injection"), "events", "36", "events", "36 events is more than n = 35"),
+        (
+            ("Takayama & Utsumi", "nerve surgery"),
+            "events",
+            "150",
+            "events",
+            "150/200 does not match the reported 87%",
+        ),
+        (
+            ("Collée et al.", "lignocaine arm"),
+            "percent",
+            "",
+            "percent",
+            "give n and events, or a percent",
+        ),
+        (("Motyka et al.", "injection"), "n", "", "events", "give both n and events"),
+        (
+            ("Herz", "excision"),
+            "derived",
+            "yes",
+            "derived",
+            "a derived count needs n, events and the percent",
+        ),
+        (("Herz", "excision"), "year", "2099", "year", "2099 is outside the range"),
     ],
 )
-def test_broken_rows_name_file_row_and_field(row, column, value, message):
-    with pytest.raises(DataError, match=r"data/treatments\.csv, " + message):
-        treatments.parse(with_cell(CSV_LINES, row, column, value))
-
-
-def test_wrong_header_is_rejected():
-    lines = [CSV_LINES[0].replace("events", "improved"), *CSV_LINES[1:]]
-    with pytest.raises(DataError, match=r"data/treatments\.csv: header must be"):
-        treatments.parse(lines)
+def test_broken_rows_name_line_and_field(row, column, value, field, reason):
+    line = _line(*row)
+    with pytest.raises(DataError) as error:
+        parse_rows(_with_cells(line, **{column: value}), treatments.OutcomeRow, FILE)
+    message = str(error.value)
+    assert message.startswith(f"{FILE}, line {line}, field '{field}': "), message
+    assert reason in message
 
 
 def test_the_real_file_parses_with_the_same_rules():
-    assert len(treatments.parse(CSV_LINES)) == len(treatments.load()) == 15
+    text = "\n".join(CSV_LINES) + "\n"
+    assert parse_rows(text, treatments.OutcomeRow, FILE) == treatments.load()
 
 
 # ------------------------------------------------------------------ forest plot
 
 
-def _apply(fig, method, args):
-    """Apply one control's args the way plotly.js would, in Python."""
-    return apply_control(fig, method, args)
-
-
 def _category_order(fig):
-    """The y categories as plotly orders them: sum of x over visible traces."""
+    """The y categories as plotly orders them: sum of x over the visible traces."""
     sums: dict[str, float] = {}
     for trace in fig.data:
         if trace.visible not in (None, True):
@@ -156,128 +228,152 @@ def _category_order(fig):
     return sorted(sums, key=sums.get)
 
 
+def _type_traces(fig):
+    return [t for t in fig.data if t.name in treatments.TYPES]
+
+
 def test_forest_has_every_improvement_row_and_a_matching_table():
     fig = treatments.forest_figure()
     rows = treatments.outcomes("improved")
-    type_traces = [t for t in fig.data if t.name in treatments.TYPES]
-    assert sum(len(t.x) for t in type_traces) == len(rows) == 14
-    assert len(fig.data) == 2 * len(type_traces) + 4  # + helpers + legend keys
+    assert sorted(y for t in _type_traces(fig) for y in t.y) == sorted(r.tick for r in rows)
     columns, table = fig.table
+    assert columns == treatments.FOREST_COLUMNS
     assert len(table) == len(rows)
-    assert "Wilson 95% CI %" in columns
     motyka = next(r for r in table if r[0] == "Motyka et al.")
-    assert motyka[7:11] == (35, 31, 88.6, "74.0–95.5")
-    hover = " ".join(h for t in type_traces for h in t.hovertext)
-    assert "n per arm not reported" in hover
-    assert "count derived from a reported %" in hover
-    assert "$" not in fig.to_json()
+    low, high = wilson_interval(31, 35)
+    assert motyka[7:11] == (35, 31, 88.6, f"{100 * low:.1f}–{100 * high:.1f}")
+    hover = " ".join(h for t in _type_traces(fig) for h in t.hovertext)
+    assert "n per arm not given: no interval" in hover
+    assert "a count derived from a percentage" in hover
+
+
+def test_dots_and_whiskers_are_the_share_and_its_wilson_interval():
+    by_tick = {r.tick: r for r in treatments.outcomes("improved")}
+    for trace in _type_traces(treatments.forest_figure()):
+        for i, tick in enumerate(trace.y):
+            row = by_tick[tick]
+            assert trace.x[i] == round(100 * row.proportion, 1)
+            if row.interval is None:
+                assert trace.error_x.array[i] is None
+                assert trace.marker.symbol[i].endswith("-open")
+            else:
+                low, high = (100 * edge for edge in row.interval)
+                assert trace.error_x.arrayminus[i] == pytest.approx(trace.x[i] - low, abs=0.06)
+                assert trace.error_x.array[i] == pytest.approx(high - trace.x[i], abs=0.06)
 
 
 def test_marker_symbols_show_the_design():
     fig = treatments.forest_figure()
     symbols = {
         (t.name, label.split("<br>")[0]): symbol
-        for t in fig.data
-        if t.name in treatments.TYPES
+        for t in _type_traces(fig)
         for label, symbol in zip(t.y, t.marker.symbol, strict=True)
     }
     assert symbols[("Local injection", "Collée 1991 · n per arm not given")] == "diamond-open"
     assert symbols[("Local injection", "Motyka 2000 · n = 35")] == "circle"
     assert symbols[("Excision", "Yang 2015 · n = 1")] == "square"
     keys = [t.name for t in fig.data if t.x == (None,)]
-    assert keys[:3] == ["RCT", "Case series", "Case report"]
+    assert keys[:3] == list(treatments.DESIGN_SYMBOLS)
 
 
-def test_filter_entries_give_distinct_states_with_the_right_rows():
-    fig = treatments.forest_figure()
-    menu = fig.layout.updatemenus[0]
-    assert [b.label for b in menu.buttons] == [treatments.ALL, *treatments.TYPES]
-    states = [_apply(fig, b.method, b.args) for b in menu.buttons]
-    assert len({str(s.to_plotly_json()) for s in states}) == len(states)
-    rows = treatments.outcomes("improved")
-    for button, state in zip(menu.buttons, states, strict=True):
-        expected = {
-            treatments.tick_label(r) for r in rows if button.label in (treatments.ALL, r["type"])
-        }
-        assert set(_category_order(state)) == expected
+@pytest.mark.parametrize("kind", [treatments.ALL, *treatments.TYPES])
+def test_type_filter_shows_only_that_type(kind):
+    fig = treatments.forest_figure(treatment_type=kind)
+    rows = treatments.outcomes()
+    expected = {r.tick for r in rows if kind in (treatments.ALL, r.type)}
+    assert set(_category_order(fig)) == expected
+    hidden = {t.visible for t in fig.data if t.name.split(" (")[0] in treatments.TYPES}
+    assert hidden <= {True, "legendonly"}  # never False: plotly could not sort the rows
 
 
 @pytest.mark.parametrize("kind", [treatments.ALL, "Nerve block", "Excision"])
-def test_sort_buttons_order_the_rows(kind):
-    fig = treatments.forest_figure(treatment_type=kind)
-    menu = fig.layout.updatemenus[1]
-    assert [b.label for b in menu.buttons] == list(treatments.SORTS.values())
-    rows = [r for r in treatments.outcomes() if kind in (treatments.ALL, r["type"])]
-    orders = []
-    for sort, button in zip(treatments.SORTS, menu.buttons, strict=True):
-        state = _apply(fig, button.method, button.args)
-        expected = [treatments.tick_label(r) for r in treatments.sort_order(rows, sort)]
-        assert _category_order(state) == expected
-        orders.append(tuple(expected))
-    if kind == treatments.ALL:
-        assert len(set(orders)) == 3
-        assert orders[1][-1].startswith("Takayama 1961 · n = 200")  # largest n on top
-        assert orders[2][-1].startswith("Herz 1945")  # oldest on top
+@pytest.mark.parametrize("sort", list(treatments.SORTS))
+def test_sort_orders_the_rows(kind, sort):
+    fig = treatments.draw_forest(treatment_type=kind, sort=sort)
+    rows = [r for r in treatments.outcomes() if kind in (treatments.ALL, r.type)]
+    assert _category_order(fig) == [r.tick for r in treatments.sort_order(rows, sort)]
 
 
-def test_initial_arguments_set_the_first_view():
-    fig = treatments.forest_figure(treatment_type="Nerve block", sort="n")
-    assert fig.layout.updatemenus[0].active == 1 + treatments.TYPES.index("Nerve block")
-    assert fig.layout.updatemenus[1].active == 1
-    nerve_block = [r for r in treatments.outcomes() if r["type"] == "Nerve block"]
-    expected = [treatments.tick_label(r) for r in treatments.sort_order(nerve_block, "n")]
-    assert _category_order(fig) == expected
+def test_sort_orders_put_the_right_row_on_top():
+    rows = treatments.outcomes()
+    orders = {sort: treatments.sort_order(rows, sort) for sort in treatments.SORTS}
+    assert len({tuple(r.tick for r in order) for order in orders.values()}) == 3
+    assert orders["n"][-1].n == max(r.n or 0 for r in rows)  # largest n on top
+    assert orders["n"][0].n is None  # no n at the bottom
+    assert orders["year"][-1].year == min(r.year for r in rows)  # oldest on top
+    shares = [r.proportion for r in orders["proportion"]]
+    assert shares == sorted(shares)  # highest share on top
+    with pytest.raises(ValueError, match="argument 'sort' must be one of"):
+        treatments.sort_order(rows, "alphabet")
 
 
 # ------------------------------------------------------------ sample-size figure
 
 
-def test_sample_size_slider_steps_are_distinct_and_correct():
-    fig = treatments.sample_size_figure()
-    slider = fig.layout.sliders[0]
-    assert slider.steps[0].label == "50%"
-    assert len(slider.steps) == 10
-    assert slider.steps[slider.active].label == "80%"
-    states = [_apply(fig, s.method, s.args) for s in slider.steps]
-    assert len({str(s.to_plotly_json()) for s in states}) == 10
-    half = states[0]
-    n_index = treatments.N_GRID.index(10)
-    low, high = treatments.interval_for_proportion(0.5, 10)
-    assert half.data[0].y[n_index] == round(100 * low, 1)
-    assert half.data[1].y[n_index] == round(100 * high, 1)
+def test_sample_size_band_is_the_wilson_interval_over_the_grid():
+    fig = treatments.draw_sample_size(0.5)
     assert len(treatments.N_GRID) >= 25
     assert (min(treatments.N_GRID), max(treatments.N_GRID)) == (3, 1000)
+    assert list(treatments.N_GRID) == sorted(set(treatments.N_GRID))
+    lower, upper = fig.data[0], fig.data[1]
+    for i, n in enumerate(treatments.N_GRID):
+        low, high = wilson(0.5, n)
+        assert (lower.y[i], upper.y[i]) == (round(100 * low, 1), round(100 * high, 1))
+    widths = [hi - lo for lo, hi in zip(lower.y, upper.y, strict=True)]
+    assert widths == sorted(widths, reverse=True)  # narrows as n grows
 
 
 def test_sample_size_marks_the_study_sizes_of_the_forest():
     fig = treatments.sample_size_figure()
     marks = next(t for t in fig.data if t.name == "Study size in the forest plot")
-    assert {6, 12, 19, 35, 113} <= set(marks.x)
-    assert 1 not in marks.x  # below the grid
-    hover = " ".join(marks.customdata)
-    assert "Motyka et al. 2000" in hover
-    columns, table = fig.table
-    steps = fig.layout.sliders[0].steps
-    assert len(table) == len(treatments.N_GRID) * len(steps)  # every slider state
-    assert {f"{row[1]:g}%" for row in table} == {step.label for step in steps}
+    sizes = {r.n for r in treatments.outcomes() if r.n is not None and r.n >= 3}
+    assert set(marks.x) == sizes
+    assert {6, 12, 19, 35, 113} <= sizes and 1 not in marks.x  # below the grid
+    assert "Motyka et al. 2000" in " ".join(marks.customdata)
+
+
+def test_sample_size_table_covers_every_slider_value():
+    columns, table = treatments.sample_size_figure().table
     assert columns[-1] == "Width (points)"
+    assert len(table) == len(treatments.N_GRID) * len(treatments.PROPORTIONS)
+    assert {row[1] for row in table} == {round(100 * p, 1) for p in treatments.PROPORTIONS}
+    off_grid = treatments.sample_size_figure(proportion=0.73).table[1]
+    assert {row[1] for row in off_grid} == {73.0} | {row[1] for row in table}
 
 
-def test_sample_size_off_grid_proportion_and_highlight():
+def test_chosen_study_size_is_highlighted():
     fig = treatments.sample_size_figure(proportion=0.73, n=50)
-    slider = fig.layout.sliders[0]
-    assert slider.steps[slider.active].label == "73%"
-    assert len(slider.steps) == 11
     highlight = next(t for t in fig.data if t.name == "Your study size (n = 50)")
-    low, high = treatments.interval_for_proportion(0.73, 50)
+    low, high = wilson(0.73, 50)
     assert highlight.y[:2] == (round(100 * low, 1), round(100 * high, 1))
-    state = _apply(fig, slider.steps[0].method, slider.steps[0].args)
-    assert state.data[5].y != highlight.y  # the slider moves the highlight too
+    assert not any(t.name.startswith("Your study size") for t in treatments.draw_sample_size().data)
 
 
-def test_interval_text():
+def test_interval_text_matches_the_wilson_interval():
     text = treatments.interval_text(0.8, 35)
-    assert "28 of 35" in text and "64%" in text and "90%" in text
+    low, high = wilson(0.8, 35)
+    assert "If 80% of 35 patients" in text and "about 28 of 35" in text
+    assert f"from {100 * low:.0f}% to {100 * high:.0f}%" in text
+    assert f"{100 * (high - low):.0f} percentage points wide" in text
+
+
+@pytest.mark.parametrize(
+    ("value", "steps"),
+    [(0.7995, 10), (0.8005, 10), (0.5 + 1e-12, 10), (0.9505, 10), (0.801, 11), (0.799, 11)],
+)
+def test_proportions_near_a_step_snap_to_it_and_never_duplicate_it(value, steps):
+    slider = treatments.sample_size_figure(proportion=value).layout.sliders[0]
+    labels = [step.label for step in slider.steps]
+    assert len(set(labels)) == len(labels) == steps
+
+
+@given(st.floats(min_value=0.5, max_value=0.95))
+@settings(max_examples=15, deadline=None)
+def test_any_proportion_in_the_slider_range_is_accepted_with_unique_steps(value):
+    slider = treatments.sample_size_figure(proportion=value).layout.sliders[0]
+    labels = [step.label for step in slider.steps]
+    assert len(set(labels)) == len(labels)
+    assert slider.steps[slider.active].label == f"{round(100 * value, 1):g}%"
 
 
 # -------------------------------------------------------------------- arguments
@@ -291,14 +387,19 @@ def test_interval_text():
         (lambda: treatments.sample_size_figure(proportion=0), "proportion"),
         (lambda: treatments.sample_size_figure(proportion=1), "proportion"),
         (lambda: treatments.sample_size_figure(proportion=1.5), "proportion"),
+        (lambda: treatments.sample_size_figure(proportion=0.005), "proportion"),
         (lambda: treatments.sample_size_figure(proportion=-0.2), "proportion"),
         (lambda: treatments.sample_size_figure(proportion=math.nan), "proportion"),
         (lambda: treatments.sample_size_figure(proportion="0.8"), "proportion"),
         (lambda: treatments.sample_size_figure(proportion=True), "proportion"),
         (lambda: treatments.sample_size_figure(n=2), "n"),
+        (lambda: treatments.sample_size_figure(n=1001), "n"),
         (lambda: treatments.sample_size_figure(n=35.0), "n"),
+        (lambda: treatments.sample_size_figure(n=True), "n"),
         (lambda: treatments.outcomes("cured"), "measure"),
         (lambda: treatments.interval_text(0.5, 0), "n"),
+        (lambda: treatments.interval_text(0.5, 3.5), "n"),
+        (lambda: treatments.interval_text(1.2, 10), "proportion"),
     ],
 )
 def test_bad_arguments_name_the_argument(call, argument):
@@ -308,26 +409,16 @@ def test_bad_arguments_name_the_argument(call, argument):
 
 @given(
     st.one_of(
-        st.floats(max_value=0),
-        st.floats(min_value=1),
+        st.floats(max_value=0.0099),
+        st.floats(min_value=0.9901),
         st.just(math.nan),
         st.text(),
         st.none(),
     )
 )
-def test_any_proportion_outside_zero_to_one_is_rejected(value):
+def test_any_proportion_outside_the_slider_range_is_rejected(value):
     with pytest.raises(ValueError, match="argument 'proportion'"):
         treatments.sample_size_figure(proportion=value)
-
-
-@given(st.floats(min_value=0.001, max_value=0.999))
-def test_any_proportion_inside_is_accepted_and_its_step_is_active(value):
-    fig = treatments.sample_size_figure(proportion=value)
-    slider = fig.layout.sliders[0]
-    centre = slider.steps[slider.active].args[0]["y"][2][0]
-    assert centre == pytest.approx(100 * value, abs=0.11)
-    labels = [step.label for step in slider.steps]
-    assert len(set(labels)) == len(labels)
 
 
 @given(st.text().filter(lambda t: t not in (treatments.ALL, *treatments.TYPES)))
@@ -339,27 +430,48 @@ def test_any_unknown_type_is_rejected(text):
 # -------------------------------------------------------------------------- app
 
 
-def test_app_responds_to_its_controls():
-    app = treatments.app()
-    view = app.result
-    assert "28 of 35" in view.text
-    app.controls["treatment_type"].value = "Excision"
-    shown = {t.name for t in app.result.forest.data if t.visible is True}
+def _apps():
+    box = treatments.app()
+    assert isinstance(box, w.VBox)
+    forest, size = box.children
+    assert isinstance(forest, LiveApp) and isinstance(size, LiveApp)
+    return forest, size
+
+
+def test_forest_app_responds_to_its_controls():
+    forest, _ = _apps()
+    assert set(forest.controls) == {"treatment_type", "sort"}
+    before = _category_order(forest.figure)
+    forest.controls["sort"].value = "n"
+    assert _category_order(forest.figure) != before
+    rows = treatments.outcomes()
+    assert _category_order(forest.figure) == [r.tick for r in treatments.sort_order(rows, "n")]
+    forest.controls["treatment_type"].value = "Excision"
+    shown = {t.name for t in forest.figure.data if t.visible is True}
     assert "Excision" in shown and "Nerve block" not in shown
-    app.controls["sort"].value = "year"
-    assert app.result.forest.layout.updatemenus[1].active == 2
-    app.controls["n"].value = 113
-    assert "of 113 patients" in app.result.text
-    assert any(t.name == "Your study size (n = 113)" for t in app.result.sample_size.data)
-    app.controls["proportion"].value = 0.5
-    assert "If 50% of 113" in app.result.text
-    assert app.result.sample_size.layout.sliders[0].steps[0].label == "50%"
 
 
-@pytest.mark.parametrize("value", [0.7995, 0.8005, 0.801, 0.799, 0.5 + 1e-12])
-def test_proportions_near_a_step_never_duplicate_it(value):
-    slider = treatments.sample_size_figure(proportion=value).layout.sliders[0]
-    labels = [step.label for step in slider.steps]
-    assert len(set(labels)) == len(labels)
-    states = {str(step.args[0]["y"]) for step in slider.steps}
-    assert len(states) == len(labels)
+def test_sample_size_app_responds_to_its_controls():
+    _, size = _apps()
+    assert set(size.controls) == {"proportion", "n"}
+    assert "about 28 of 35" in size.result.text
+    size.controls["n"].value = 113
+    assert "of 113 patients" in size.result.text
+    assert any(t.name == "Your study size (n = 113)" for t in size.result.figure.data)
+    before = size.result.figure.data[0].y
+    size.controls["proportion"].value = 0.5
+    assert "If 50% of 113" in size.result.text
+    assert size.result.figure.data[0].y != before
+
+
+def test_live_figures_have_no_static_controls_and_whole_labels():
+    forest, size = _apps()
+    for figure in (forest.figure, size.result.figure):
+        assert not figure.layout.updatemenus
+        assert not figure.layout.sliders
+    assert [label for label, _ in forest.controls["sort"].options] == list(
+        treatments.SORTS.values()
+    )
+    steps = [label for label, _ in size.controls["proportion"].options]
+    assert steps == [f"{round(100 * p):d}%" for p in treatments.PROPORTIONS]
+    assert size.controls["n"].description == "Your n"

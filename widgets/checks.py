@@ -40,7 +40,7 @@ def check_number(
     if (
         isinstance(value, bool)
         or not valid_type
-        or not math.isfinite(value)
+        or (isinstance(value, float) and not math.isfinite(value))
         or not minimum <= value <= maximum
     ):
         raise ValueError(

@@ -66,14 +66,26 @@ class CheckboxGroup(w.VBox):
             item: w.Checkbox(value=item in ticked, description=label, indent=False, layout=_WIDE)
             for item, label in zip(values, labels, strict=True)
         }
+        self._syncing = False
         super().__init__(list(self._boxes.values()))
         self.value = tuple(item for item in values if item in ticked)
         for box in self._boxes.values():
-            box.observe(self._sync, names="value")
+            box.observe(self._from_boxes, names="value")
+        self.observe(self._to_boxes, names="value")
 
-    def _sync(self, change: Any = None) -> None:
-        """Keep ``value`` equal to the ticked boxes."""
-        self.value = tuple(item for item, box in self._boxes.items() if box.value)
+    def _from_boxes(self, change: Any = None) -> None:
+        """A box was clicked: ``value`` becomes the ticked boxes."""
+        if not self._syncing:
+            self.value = tuple(item for item, box in self._boxes.items() if box.value)
+
+    def _to_boxes(self, change: Any = None) -> None:
+        """``value`` was set: tick exactly its boxes (without echoing back box by box)."""
+        self._syncing = True
+        try:
+            for item, box in self._boxes.items():
+                box.value = item in self.value
+        finally:
+            self._syncing = False
 
 
 _WIDE = w.Layout(width="auto")

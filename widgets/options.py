@@ -41,6 +41,7 @@ class Option:
     ``labels`` the text shown for each in menus (default: the value itself);
     ``title`` names the option in the live app (and labels a toggle button);
     ``fmt`` writes a value that has no label (for example a slider's start value);
+    ``limits`` bounds such an off-grid start value (default: the values' range);
     ``control`` is one of :data:`STATIC` or :data:`LIVE_ONLY`; ``place`` holds the
     static control's position and look (``x``, ``y``, anchors, ``pad`` ...), where
     ``above`` is a distance in pixels above the plot area, turned into ``y``.
@@ -52,6 +53,7 @@ class Option:
     labels: tuple[str, ...] = ()
     place: Mapping[str, Any] = field(default_factory=dict)
     fmt: Callable[[Any], str] = str
+    limits: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:
         check_choice("control", self.control, STATIC + LIVE_ONLY)
@@ -76,7 +78,8 @@ class Option:
         if self.control == "number":
             return None if value is None else check_number(argument, value, *self.values, True)
         if self.control == "slider" and isinstance(value, float):
-            return check_number(argument, value, min(self.values), max(self.values))
+            low, high = self.limits or (min(self.values), max(self.values))
+            return check_number(argument, value, low, high)
         return check_choice(argument, value, self.values)
 
     def steps(self, value: Any) -> tuple[Any, ...]:

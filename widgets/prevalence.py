@@ -290,20 +290,27 @@ def _caption(rows: list[PrevalenceRow]) -> str:
         for r in rows
         if r.percent is None
     ]
-    text = (
+    parts = [
         "Reported prevalence of back mice and of related findings, by study. The figures "
-        "differ mainly because the studies counted different things in different people. "
-        f"Plotted estimates by what was counted: {_spans(rows)}. Bars are Wilson 95% "
-        "intervals, drawn only where the group size is known; open markers have no "
-        "group size."
+        "differ mainly because the studies counted different things in different people."
+    ]
+    if _spans(rows):
+        parts.append(f"Plotted estimates by what was counted: {_spans(rows)}.")
+    parts.append(
+        "Bars are Wilson 95% intervals, drawn only where the group size is known; open "
+        "markers have no group size."
     )
     if derived:
-        text += (
-            f" Counts for {' and '.join(derived)} were back-calculated from rounded percentages."
+        parts.append(
+            f"Counts for {' and '.join(derived)} were back-calculated from rounded percentages."
         )
     if ranges:
-        text += f" Dashed: a range given without a source, {'; '.join(ranges)}."
-    return text + " Cadaver studies are left out: they describe anatomy, not symptoms."
+        parts.append(f"Dashed: a range given without a source, {'; '.join(ranges)}.")
+    parts.append(
+        "Not plotted: Earl et al. (1995), whose result was not seen, and cadaver studies, "
+        "which describe anatomy, not symptoms."
+    )
+    return " ".join(parts)
 
 
 def _alt(rows: list[PrevalenceRow]) -> str:
@@ -381,9 +388,19 @@ def figure(
     return PLOT.figure(colour_by=colour_by, sort=sort, definitions=definitions)
 
 
+def _live(colour_by: str, sort: str, definitions: tuple[str, ...]) -> Any:
+    """The live app's render function: the figure, or a hint when nothing is ticked."""
+    if not definitions:
+        from IPython.display import HTML
+
+        return HTML("<p>Tick at least one definition to see its rows.</p>")
+    return draw(colour_by, sort, definitions)
+
+
 def app() -> Any:
     """Live version: colour and sort dropdowns and a checkbox per definition."""
     return PLOT.app(
         "How common are back mice? Reported prevalence",
         {"colour_by": "definition", "sort": "year", "definitions": DEFINITIONS},
+        render=_live,
     )

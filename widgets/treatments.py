@@ -307,7 +307,10 @@ def _forest_caption(rows: list[OutcomeRow]) -> str:
         text += f" {' and '.join(no_arms)}: no intervals, because arm sizes are not reported."
     if derived:
         text += f" Back-calculated from a reported percentage: {'; '.join(derived)}."
-    return text + f" Not plotted: recurrence, a different outcome ({recurrence_text()})."
+    return text + (
+        f" Not plotted: recurrence, a different outcome ({recurrence_text()}); and Hucherson "
+        "& Gandy 1948, because sources disagree on how many patients were operated."
+    )
 
 
 def _forest_alt(rows: list[OutcomeRow]) -> str:
@@ -596,6 +599,7 @@ SIZE_OPTIONS = {
         "Improved",
         "slider",
         fmt=lambda p: f"{round(100 * p, 1):g}%",
+        limits=(0.01, 0.99),
         place={
             "currentvalue": {"prefix": "Observed share improved: "},
             "x": 0,
@@ -625,7 +629,7 @@ def _snap(proportion: Any) -> Any:
 def sample_size_figure(proportion: float = 0.8, n: int | None = None) -> BookFigure:
     """How sample size limits certainty: the Wilson 95% interval against n.
 
-    ``proportion`` (from 0.5 to 0.95) is the observed share improved shown first;
+    ``proportion`` (from 0.01 to 0.99) is the observed share improved shown first;
     the figure's slider switches between 50% and 95% in the browser. The study
     sizes of the forest plot are marked. ``n`` (3 to 1000) adds one highlighted
     study size, as the live app does.
