@@ -162,7 +162,7 @@ def test_controls_that_write_the_same_property_are_refused():
 
 
 def test_a_control_cannot_add_traces():
-    growing = Interactive(lambda grow=False: _toy(1, 0, grow), {"grow": flag("More")})
+    growing = Interactive(lambda grow=False: _toy(1, 0, grow), {"grow": flag("More", {})})
     with pytest.raises(ValueError, match="changes the number of traces"):
         growing.figure(grow=False)
 

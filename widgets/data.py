@@ -256,10 +256,23 @@ class StudyRow(Model):
     """The first columns of a row that reports one study's result: who, when, which arm."""
 
     UNIQUE = ("study", "year", "label")
+    #: How a row label says that the group size is not known.
+    NO_SIZE: ClassVar[str] = "n not given"
 
     study: str
     year: int = attrs.field(validator=between(1900, 2030))
     label: str
+
+    @property
+    def tick(self) -> str:
+        """The y-axis label: first author, year, n and the group (unique per row)."""
+        size = f"n = {self.n}" if self.n is not None else self.NO_SIZE  # type: ignore[attr-defined]
+        return f"{self.study.split(' ')[0]} {self.year} · {size}<br>{self.label}"
+
+    @property
+    def short_tick(self) -> str:
+        """The y-axis label on a phone: study and group only (n is in the hover and table)."""
+        return f"{self.study.split(' ')[0]} {self.year}<br>{self.label}"
 
 
 def _decode(raw: bytes, filename: str) -> str:
@@ -353,10 +366,20 @@ def parse_rows(text: str, model: type[T], filename: str) -> list[T]:
 
 
 def load_rows(name: str, model: type[T], directory: Path | None = None) -> list[T]:
-    """Read and validate ``data/<name>.csv`` as ``model`` rows, in file order."""
+    """Read and validate ``data/<name>.csv`` as ``model`` rows, in file order.
+
+    The file is read every time; parsing is cached on its text (rows are frozen), so
+    a figure drawn many times for its menus parses each file once.
+    """
     path = (directory or DATA_DIR) / f"{name}.csv"
     filename = f"data/{path.name}"
-    return parse_rows(_decode(path.read_bytes(), filename), model, filename)
+    return list(_parse_cached(_decode(path.read_bytes(), filename), model, filename))
+
+
+@functools.lru_cache(maxsize=64)
+def _parse_cached(text: str, model: type[T], filename: str) -> tuple[T, ...]:
+    """:func:`parse_rows`, remembered for the same text (errors are not cached)."""
+    return tuple(parse_rows(text, model, filename))
 
 
 field = attrs.field

@@ -270,13 +270,22 @@ def _ticktext(cells: dict[tuple[str, str], CellRow], finding: str) -> list[str]:
     ]
 
 
-def _status(cells: dict[tuple[str, str], CellRow], finding: str) -> str:
-    """One line above the matrix saying what the current view shows."""
+def _status(cells: dict[tuple[str, str], CellRow], finding: str, narrow: bool = False) -> str:
+    """What the current view shows, above the matrix (two lines on a phone)."""
+    gap = "<br>" if narrow else " "
     if finding == NO_FINDING:
-        return "All conditions shown. Pick a presenting finding to see which fit."
+        return f"All conditions shown.{gap}Pick a presenting finding to see which fit."
     count = sum(fits(cells, finding))
     label = FEATURES[finding][0]
-    return f"Finding: <b>{label}</b> — {count} of {len(CONDITIONS)} conditions fit (▶ bold rows)"
+    fit = f"{count} of {len(CONDITIONS)} conditions fit (▶ bold rows)"
+    return f"Finding: <b>{label}</b> —{gap}{fit}"
+
+
+EDUCATIONAL = "<b>Educational, not diagnostic</b> — see a clinician about any lump or pain."
+EDUCATIONAL_NARROW = (
+    "<b>Educational, not diagnostic</b> —<br>see a clinician about any lump or pain."
+)
+TEACHING_NOTE = "* general clinical teaching (no citation). Hover a cell for its basis."
 
 
 def _column_box(finding: str) -> list[dict[str, Any]]:
@@ -356,7 +365,7 @@ def _alt(cells: dict[tuple[str, str], CellRow]) -> str:
     )
 
 
-def _heatmap(cells: dict[tuple[str, str], CellRow], finding: str) -> go.Heatmap:
+def _heatmap(cells: dict[tuple[str, str], CellRow], finding: str, size: int) -> go.Heatmap:
     """The matrix: one coloured, labelled cell per condition and finding."""
     features = list(FEATURES)
     return go.Heatmap(
@@ -365,7 +374,7 @@ def _heatmap(cells: dict[tuple[str, str], CellRow], finding: str) -> go.Heatmap:
         y=list(CONDITIONS),
         text=[[_cell_text(cells[(c, f)]) for f in features] for c in CONDITIONS],
         texttemplate="%{text}",
-        textfont={"size": 15},
+        textfont={"size": size},
         hovertext=[[_hover(cells[(c, f)]) for f in features] for c in CONDITIONS],
         hovertemplate="<b>%{y}</b><br>%{x}<br>%{hovertext}<extra></extra>",
         colorscale=_colourscale(),
@@ -380,12 +389,13 @@ def _heatmap(cells: dict[tuple[str, str], CellRow], finding: str) -> go.Heatmap:
     )
 
 
-def draw(finding: str = NO_FINDING) -> BookFigure:
+def draw(finding: str = NO_FINDING, narrow: bool = False) -> BookFigure:
     """The matrix with one presenting ``finding`` picked (no controls)."""
     rows = load()
     cells = _cells(rows)
     features = list(FEATURES)
-    heatmap = _heatmap(cells, finding)
+    heatmap = _heatmap(cells, finding, 11 if narrow else 15)
+    small, text = (9, 10) if narrow else (12, 13)  # font sizes of labels and notes
     fig = BookFigure(
         data=[heatmap, *_legend_traces()],
         caption=_caption(rows),
@@ -398,14 +408,14 @@ def draw(finding: str = NO_FINDING) -> BookFigure:
     )
     fig.update_layout(
         template=style.template(),
-        height=900,
-        title={"text": "Which conditions fit a presenting finding?", "y": 0.985},
+        height=820 if narrow else 900,  # narrow: 270 + 350 + 200
+        title=style.title("Which conditions fit a presenting finding?", narrow, y=0.985),
         xaxis={
             "side": "top",
             "tickvals": [FEATURES[f][1] for f in features],
             "ticktext": [FEATURES[f][0] for f in features],
-            "tickangle": -45,
-            "tickfont": {"size": 12},
+            "tickangle": -90 if narrow else -45,
+            "tickfont": {"size": small},
             "showgrid": False,
             "automargin": True,
             "range": [-0.5, len(features) - 0.5],
@@ -415,32 +425,30 @@ def draw(finding: str = NO_FINDING) -> BookFigure:
             "tickvals": list(CONDITIONS),
             "ticktext": _ticktext(cells, finding),
             "autorange": "reversed",
-            "tickfont": {"size": 12},
+            "tickfont": {"size": small},
             "showgrid": False,
-            "automargin": True,
+            "automargin": not narrow,
             "fixedrange": True,
         },
         shapes=_column_box(finding),
         annotations=[
-            _note(_status(cells, finding), 1, STATUS_SHIFT, 13),
+            _note(_status(cells, finding, narrow), 1, STATUS_SHIFT, text),
+            _note(EDUCATIONAL_NARROW if narrow else EDUCATIONAL, 0, -44, text),
             _note(
-                "<b>Educational, not diagnostic</b> — see a clinician about any lump or pain.",
+                TEACHING_NOTE.replace(". ", ".<br>") if narrow else TEACHING_NOTE,
                 0,
-                -44,
-                13,
-            ),
-            _note(
-                "* general clinical teaching (no citation). Hover a cell for its basis.", 0, -66, 12
+                -74 if narrow else -66,
+                small,
             ),
         ],
         legend={
-            "y": 0,
+            "y": -120 / 350 if narrow else 0,  # on a phone below the notes (plot 350 px)
             "yanchor": "top",
-            "font": {"size": 13},
+            "font": {"size": text},
             "itemclick": False,
             "itemdoubleclick": False,
         },
-        margin={"t": 270, "b": 100, "l": 10, "r": 10},
+        margin={"t": 270, "b": 200 if narrow else 100, "l": 100 if narrow else 10, "r": 10},
         plot_bgcolor="#ffffff",
     )
     return fig
@@ -473,6 +481,15 @@ OPTIONS = {
         "Presenting finding",
         labels=("No finding chosen", *(full for _, full in FEATURES.values())),
         place={"y": 1.0, "pad": {"b": MENU_SHIFT}, "font": {"size": 12}, "direction": "down"},
+        narrow={
+            "labels": ("No finding chosen", *(short for short, _ in FEATURES.values())),
+            "place": {
+                "y": 1.0,
+                "pad": {"b": MENU_SHIFT},
+                "font": {"size": 11},
+                "direction": "down",
+            },
+        },
     )
 }
 MATRIX = Interactive(draw, OPTIONS)

@@ -69,6 +69,9 @@ def dots(
     )
 
 
+FILLED_KEY = ("Filled marker, bar: n known, 95% interval", "Filled, bar: n known, 95% CI")
+
+
 def legend_key(name: str, symbol: str, colour: str, **trace: Any) -> go.Scatter:
     """A legend-only entry that explains a marker (no data, no hover)."""
     return go.Scatter(
@@ -83,31 +86,49 @@ def legend_key(name: str, symbol: str, colour: str, **trace: Any) -> go.Scatter:
 
 
 ROW_HEIGHT = 36  # pixels per row of a forest plot
+NARROW_ROW_HEIGHT = 34  # on a phone
 TOP = 150  # pixels above the plot: title and two rows of controls
 
 
 def percent_layout(
-    fig: go.Figure, rows: int, title: str, x: dict[str, Any], legend: str, bottom: int, **y: Any
+    fig: go.Figure,
+    rows: int,
+    title: str,
+    x: dict[str, Any],
+    legend: str,
+    bottom: int,
+    narrow: dict[str, str] | None = None,
+    **y: Any,
 ) -> None:
     """Lay out a forest plot of ``rows`` rows on a percent axis.
 
     ``x`` gives the axis ``range`` and ``title`` text; ``legend`` the legend title;
     ``bottom`` the pixels below the plot (axis title and legend); ``y`` extra y-axis
     settings (the category order). The height grows with the number of rows, so
-    every row keeps :data:`ROW_HEIGHT` pixels.
+    every row keeps its pixels. ``narrow`` (for a phone) maps each row's category to
+    a shorter label; rows, title and labels then take less room.
     """
-    plot_height = ROW_HEIGHT * rows + 10
+    row_height = NARROW_ROW_HEIGHT if narrow else ROW_HEIGHT
+    plot_height = row_height * rows + 10
+    if narrow:
+        y |= {"tickmode": "array", "tickvals": list(narrow), "ticktext": list(narrow.values())}
+        bottom += 60  # the legend wraps into more lines
     fig.update_layout(
         template=style.template(),
         height=plot_height + TOP + bottom,
-        title={"text": title, "xref": "container", "y": 0.995},
+        title=style.title(title, narrow, xref="container", y=0.995),
         xaxis={
             "range": x["range"],
             "title": {"text": x["title"], "standoff": 8},
             "ticksuffix": "%",
-            "dtick": 10,
+            "dtick": 20 if narrow else 10,
         },
-        yaxis={"automargin": True, "showgrid": True, "tickfont": {"size": 12}, **y},
+        yaxis={
+            "automargin": True,
+            "showgrid": True,
+            "tickfont": {"size": 10 if narrow else 12},
+            **y,
+        },
         legend={"y": -75 / plot_height, "yanchor": "top", "title": {"text": legend}},
         margin={"t": TOP, "b": bottom, "l": 10, "r": 15},
     )

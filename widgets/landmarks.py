@@ -227,9 +227,19 @@ def _list_values(rows: Sequence[CrossingRow]) -> str:
 # -------------------------------------------------------------------------- map
 
 
-def _map_label(row: CrossingRow, rows: Sequence[CrossingRow]) -> str:
-    """Row label: study (and branch when a study has several rows) with n."""
-    branch = f", {row.branch}" if sum(r.study == row.study for r in rows) > 1 else ""
+def _map_label(row: CrossingRow, rows: Sequence[CrossingRow], narrow: bool) -> str:
+    """Row label: study (and branch when a study has several rows) with n.
+
+    On a phone (``narrow``): the study and a short branch or kind only.
+    """
+    several = sum(r.study == row.study for r in rows) > 1
+    if narrow:
+        return (
+            row.study
+            + (f" {row.branch[:3]}." if several else "")
+            + (" (clinical)" if row.kind == "clinical" else "")
+        )
+    branch = f", {row.branch}" if several else ""
     kind = "clinical, " if row.kind == "clinical" else ""
     return f"{row.study}{branch} · {kind}n={row.specimens}"
 
@@ -255,7 +265,7 @@ def _nerve_path(rows: Sequence[CrossingRow], heights: Sequence[float]) -> go.Sca
 
 
 def _map_traces(
-    rows: Sequence[CrossingRow], study: str, layers: dict[str, bool]
+    rows: Sequence[CrossingRow], study: str, layers: dict[str, bool], narrow: bool
 ) -> tuple[list[Any], list[float]]:
     """Layers first (drawn underneath), then the nerves, row labels and crossings."""
     shown = [r for r in rows if r.reference == "midline" and study in (ALL, r.study)]
@@ -264,9 +274,9 @@ def _map_traces(
         x=[LABEL_X] * len(shown),
         y=heights,
         mode="text",
-        text=[_map_label(r, shown) for r in shown],
+        text=[_map_label(r, shown, narrow) for r in shown],
         textposition="middle right",
-        textfont={"size": 12, "color": style.TEXT},
+        textfont={"size": 10 if narrow else 12, "color": style.TEXT},
         hoverinfo="skip",
         showlegend=False,
     )
@@ -323,12 +333,16 @@ def _map_alt(rows: Sequence[CrossingRow]) -> str:
 
 
 def draw_map(
-    study: str = ALL, nerves: bool = True, tunnel: bool = False, back_mice: bool = False
+    study: str = ALL,
+    nerves: bool = True,
+    tunnel: bool = False,
+    back_mice: bool = False,
+    narrow: bool = False,
 ) -> BookFigure:
-    """The map for one study and set of layers (no controls)."""
+    """The map for one study and set of layers (no controls); ``narrow``: for a phone."""
     rows = load()
     layers = {"nerves": nerves, "tunnel": tunnel, "back_mice": back_mice}
-    traces, heights = _map_traces(rows, study, layers)
+    traces, heights = _map_traces(rows, study, layers, narrow)
     fig = BookFigure(
         data=traces,
         caption=_map_caption(rows),
@@ -338,17 +352,15 @@ def draw_map(
     fig.update_layout(
         template=style.template(),
         height=800,
-        title={
-            "text": "Where the superior cluneal nerves cross the iliac crest",
-            "subtitle": {
-                "text": "Schematic, not to scale of any one person · one side, seen from behind",
-                "font": {"size": 13},
-            },
-            "y": 0.985,
-        },
+        title=style.title(
+            "Where the superior cluneal nerves cross the iliac crest",
+            narrow,
+            subtitle={"text": _SUBTITLE_NARROW if narrow else _SUBTITLE, "font": {"size": 13}},
+            y=0.985,
+        ),
         xaxis={
             "range": list(pelvis.X_RANGE),
-            "tickvals": list(range(0, int(pelvis.X_RANGE[1]) + 1)),
+            "tickvals": list(range(0, int(pelvis.X_RANGE[1]) + 1, 2 if narrow else 1)),
             "title": {"text": "Distance from the midline (cm)"},
             "showgrid": True,
         },
@@ -361,29 +373,41 @@ def draw_map(
             "showline": False,
         },
         shapes=pelvis.anatomy_shapes(),
-        annotations=pelvis.anatomy_labels(),
+        annotations=pelvis.anatomy_labels(narrow),
         legend={
             "y": 0,
             "yref": "container",
             "yanchor": "bottom",
-            "entrywidth": 0.5,
+            "entrywidth": None if narrow else 0.5,
             "entrywidthmode": "fraction",
+            "orientation": "v" if narrow else "h",
+            "font": {"size": 11 if narrow else 12},
         },
-        margin={"t": 110, "b": 175, "l": 15, "r": 15},
+        margin={"t": 175 if narrow else 110, "b": 215 if narrow else 175, "l": 15, "r": 15},
     )
     return fig
 
 
-def _toggle_at(x: float) -> dict[str, Any]:
-    """Where a layer toggle sits: in the row of controls above the map."""
-    return {"x": x, "y": 1.0, "pad": {"b": 6}}
+_SUBTITLE = "Schematic, not to scale of any one person · one side, seen from behind"
+_SUBTITLE_NARROW = "Schematic, not to scale · one side, from behind"
+
+
+def _toggle_at(x: float, narrow_x: float) -> dict[str, Any]:
+    """A layer toggle: in the row of controls above the map (a second row on a phone)."""
+    small = {"x": narrow_x, "y": 1.0, "pad": {"b": 6}, "font": {"size": 12}}
+    return {"place": {"x": x, "y": 1.0, "pad": {"b": 6}}, "narrow": {"place": small}}
 
 
 MAP_OPTIONS = {
-    "study": Option((ALL, *map_studies()), "Study", place={"y": 1.0, "pad": {"b": 6}}),
-    "nerves": flag("Nerves", **_toggle_at(0.25)),
-    "tunnel": flag("Tunnel zone", **_toggle_at(0.36)),
-    "back_mice": flag("Back-mouse area", **_toggle_at(0.525)),
+    "study": Option(
+        (ALL, *map_studies()),
+        "Study",
+        place={"y": 1.0, "pad": {"b": 6}},
+        narrow={"place": {"y": 1.0, "pad": {"b": 44}}},
+    ),
+    "nerves": flag("Nerves", **_toggle_at(0.25, 0)),
+    "tunnel": flag("Tunnel zone", **_toggle_at(0.36, 0.23)),
+    "back_mice": flag("Back-mouse area", **_toggle_at(0.525, 0.56)),
 }
 MAP = Interactive(draw_map, MAP_OPTIONS)
 
@@ -421,8 +445,11 @@ def _flags(row: CrossingRow) -> str:
     return ", ".join(flags)
 
 
-def _forest_tick(row: CrossingRow) -> str:
-    """Two-line row label: study and n; then branch and flags, smaller."""
+def _forest_tick(row: CrossingRow, narrow: bool = False) -> str:
+    """Row label: study and n, then branch and flags, smaller (three short lines if narrow)."""
+    if narrow:
+        flags = _flags(row).replace(", not cadaveric", "")
+        return f"{row.study}<br><span style='font-size:9px'>{row.size}<br>{flags}</span>"
     return f"{row.study} · {row.size}<br><span style='font-size:11px'>{_flags(row)}</span>"
 
 
@@ -464,8 +491,11 @@ def _rows_axis(ticks: list[int], text: list[str], span: list[float], **extra: An
     return {**labels, "showgrid": False, "automargin": extra.get("side") == "right", **extra}
 
 
-def draw_forest(reference: str = "midline") -> BookFigure:
-    """The forest plot for one reference point (no controls)."""
+def draw_forest(reference: str = "midline", narrow: bool = False) -> BookFigure:
+    """The forest plot for one reference point (no controls).
+
+    ``narrow`` lays it out for a phone: shorter row labels, no values column.
+    """
     rows = load()
     these = [r for r in rows if r.reference == reference]
     traces = [t for ref in REFERENCES for t in _forest_traces(rows, ref, ref == reference)]
@@ -489,17 +519,34 @@ def draw_forest(reference: str = "midline") -> BookFigure:
     )
     fig.update_layout(
         template=style.template(),
-        height=200 + 46 * most,
-        title={"text": "Superior cluneal nerve crossings: the studies compared", "y": 0.985},
+        height=(300 if narrow else 200) + 46 * most,
+        title=style.title(
+            "Superior cluneal nerve crossings: the studies compared", narrow, y=0.985
+        ),
         xaxis={
             "range": [30, 100],
-            "dtick": 10,
-            "title": {"text": f"Distance from {REFERENCE_LABELS[reference]} (mm)"},
+            "dtick": 20 if narrow else 10,
+            "title": {
+                "text": f"From {REFERENCE_LABELS[reference]} (mm)"
+                if narrow
+                else f"Distance from {REFERENCE_LABELS[reference]} (mm)"
+            },
             "showgrid": True,
         },
-        yaxis=_rows_axis(ticks, [_forest_tick(r) for r in these], span, showgrid=True),
+        yaxis=_rows_axis(
+            ticks,
+            [_forest_tick(r, narrow) for r in these],
+            span,
+            showgrid=True,
+            tickfont={"size": 11 if narrow else 12},
+        ),
         yaxis2=_rows_axis(
-            ticks, [_short_value(r) for r in these], span, overlaying="y", side="right"
+            ticks,
+            [_short_value(r) for r in these],
+            span,
+            overlaying="y",
+            side="right",
+            showticklabels=not narrow,
         ),
         annotations=[
             {
@@ -510,10 +557,21 @@ def draw_forest(reference: str = "midline") -> BookFigure:
                 "y": 1,
                 "yref": "paper",
                 "yanchor": "bottom",
+                "visible": not narrow,
             }
         ],
-        legend={"y": 0, "yref": "container", "yanchor": "bottom"},
-        margin={"t": 95, "b": 135, "l": FOREST_LEFT, "r": 100},
+        legend={
+            "y": 0,
+            "yref": "container",
+            "yanchor": "bottom",
+            "font": {"size": 11 if narrow else 12},
+        },
+        margin={
+            "t": 115 if narrow else 95,
+            "b": 215 if narrow else 135,
+            "l": 125 if narrow else FOREST_LEFT,
+            "r": 15 if narrow else 100,
+        },
     )
     return fig
 

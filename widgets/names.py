@@ -64,19 +64,22 @@ def _hover(row: NameRow) -> str:
     return f"<b>{row.term}</b><br>{row.authors}, {row.year}<br>{cites}"
 
 
-def _trace(rows: list[NameRow], discipline: str, opacity: float) -> go.Scatter:
-    """The names of one discipline; each name sits on its own row of the y axis."""
+def _trace(rows: list[NameRow], discipline: str, opacity: float, narrow: bool) -> go.Scatter:
+    """The names of one discipline; each name sits on its own row of the y axis.
+
+    On a phone (``narrow``) the names move to the row labels (see :func:`_row_label`).
+    """
     index = DISCIPLINES.index(discipline)
     members = [(i, row) for i, row in enumerate(rows) if row.discipline == discipline]
     return go.Scatter(
         x=[row.year for _, row in members],
         y=[i for i, _ in members],
-        mode="markers+text",
+        mode="markers" if narrow else "markers+text",
         name=discipline,
-        text=[row.term for _, row in members],
-        textposition=[
-            "middle right" if row.year < LABEL_FLIP else "middle left" for _, row in members
-        ],
+        text=None if narrow else [row.term for _, row in members],
+        textposition=None
+        if narrow
+        else ["middle right" if row.year < LABEL_FLIP else "middle left" for _, row in members],
         textfont={"size": 12},
         hovertext=[_hover(row) for _, row in members],
         hoverinfo="text",
@@ -88,6 +91,12 @@ def _trace(rows: list[NameRow], discipline: str, opacity: float) -> go.Scatter:
             "line": {"width": 1, "color": style.TEXT},
         },
     )
+
+
+def _row_label(row: NameRow, narrow: bool) -> str:
+    """The y-axis label: first author and year; on a phone the name below it, wrapped."""
+    who = f"{row.authors.split(' ')[0]} {row.year}"
+    return f"<b>{who}</b><br>{style.wrap_hover(row.term, 24)}" if narrow else who
 
 
 def _era_span(rows: list[NameRow], era: str) -> tuple[list[int], list[float]]:
@@ -109,11 +118,16 @@ def _alt(rows: list[NameRow]) -> str:
     )
 
 
-def draw(discipline: str = ALL, era: str = "All years") -> BookFigure:
-    """The timeline for one highlighted ``discipline`` and one ``era`` (no controls)."""
+def draw(discipline: str = ALL, era: str = "All years", narrow: bool = False) -> BookFigure:
+    """The timeline for one highlighted ``discipline`` and one ``era`` (no controls).
+
+    ``narrow`` lays it out for a phone.
+    """
     rows = load()
     present = [name for name in DISCIPLINES if any(r.discipline == name for r in rows)]
-    traces = [_trace(rows, name, 1.0 if discipline in (ALL, name) else FADED) for name in present]
+    traces = [
+        _trace(rows, name, 1.0 if discipline in (ALL, name) else FADED, narrow) for name in present
+    ]
     fig = BookFigure(
         data=traces,
         caption=(
@@ -128,33 +142,48 @@ def draw(discipline: str = ALL, era: str = "All years") -> BookFigure:
     x_range, y_range = _era_span(rows, era)
     fig.update_layout(
         template=style.template(),
-        height=240 + 24 * len(rows),
-        title={"text": "Names for back mice over time", "y": 0.995},
+        height=(330 if narrow else 240) + (40 if narrow else 24) * len(rows),
+        title=style.title("Names for back mice over time", narrow, y=0.995),
         legend={
             "y": -0.05,
             "yanchor": "top",
-            "title": {"text": "Journal's discipline"},
-            "font": {"size": 14},
+            "title": {"text": "Journal's discipline", "side": "top" if narrow else None},
+            "font": {"size": 12 if narrow else 14},
         },
         xaxis={"range": x_range, "title": {"text": ""}},
         yaxis={
             "range": y_range,
             "tickvals": list(range(len(rows))),
-            "ticktext": [f"{r.authors.split(' ')[0]} {r.year}" for r in rows],
+            "ticktext": [_row_label(r, narrow) for r in rows],
             "showgrid": True,
             "automargin": True,
+            "tickfont": {"size": 9 if narrow else 14},
         },
-        margin={"t": 90, "b": 150, "l": 20, "r": 20},
+        margin={
+            "t": 130 if narrow else 90,
+            "b": 200 if narrow else 150,
+            "l": 10 if narrow else 20,
+            "r": 10 if narrow else 20,
+        },
     )
     return fig
 
 
 OPTIONS = {
     "discipline": Option(
-        (ALL, *DISCIPLINES), "Journal's discipline", place={"y": 1.0, "pad": {"b": 8}}
+        (ALL, *DISCIPLINES),
+        "Journal's discipline",
+        place={"y": 1.0, "pad": {"b": 8}},
+        narrow={"place": {"y": 1.0, "pad": {"b": 46}, "font": {"size": 10}}},
     ),
     "era": Option(
-        tuple(ERAS), "Era", place={"x": 1, "xanchor": "right", "y": 1.0, "pad": {"b": 8}}
+        tuple(ERAS),
+        "Era",
+        place={"x": 1, "xanchor": "right", "y": 1.0, "pad": {"b": 8}},
+        narrow={
+            "labels": ("All years", "1937–1949", "1950–1979", "1980–1999", "2000 on"),
+            "place": {"y": 1.0, "pad": {"b": 6}, "font": {"size": 11}},
+        },
     ),
 }
 TIMELINE = Interactive(draw, OPTIONS)

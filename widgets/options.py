@@ -19,6 +19,9 @@ live app; the static figure takes them as arguments but offers no menu for them.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import inspect
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,6 +45,7 @@ class Option:
     ``title`` names the option in the live app (and labels a toggle button);
     ``fmt`` writes a value that has no label (for example a slider's start value);
     ``limits`` bounds such an off-grid start value (default: the values' range);
+    ``narrow`` overrides ``control`` and ``place`` in the figure's narrow variant;
     ``control`` is one of :data:`STATIC` or :data:`LIVE_ONLY`; ``place`` holds the
     static control's position and look (``x``, ``y``, anchors, ``pad`` ...), where
     ``above`` is a distance in pixels above the plot area, turned into ``y``.
@@ -54,11 +58,16 @@ class Option:
     place: Mapping[str, Any] = field(default_factory=dict)
     fmt: Callable[[Any], str] = str
     limits: tuple[float, float] | None = None
+    narrow: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         check_choice("control", self.control, STATIC + LIVE_ONLY)
         if self.labels and len(self.labels) != len(self.values):
             raise ValueError("argument 'labels' must give one label per value")
+
+    def for_width(self, narrow: bool) -> Option:
+        """The option as the narrow variant shows it (itself when not ``narrow``)."""
+        return dataclasses.replace(self, **self.narrow) if narrow and self.narrow else self
 
     @property
     def static(self) -> bool:
@@ -89,9 +98,9 @@ class Option:
         return tuple(sorted((*self.values, value)))
 
 
-def flag(title: str, **place: Any) -> Option:
+def flag(title: str, place: Mapping[str, Any], narrow: Mapping[str, Any] | None = None) -> Option:
     """A yes/no option: a toggle button in the figure, a checkbox in the live app."""
-    return Option((False, True), title, control="toggle", place=place)
+    return Option((False, True), title, control="toggle", place=place, narrow=narrow or {})
 
 
 # ------------------------------------------------------------------ figure diffs
@@ -270,19 +279,32 @@ class Interactive:
         return {name: self.options[name].check(name, value) for name, value in choice.items()}
 
     def figure(self, **choice: Any) -> Any:
-        """The static figure for ``choice``, with a generated control per static option."""
+        """The static figure for ``choice``, with a generated control per static option.
+
+        When ``draw`` takes ``narrow``, the figure also carries its narrow variant (for
+        a phone-sized container), built the same way with each option's ``narrow``
+        control and place.
+        """
         choice = self.check(choice)
-        fig = self.draw(**choice)
+        fig = self._controlled(choice, narrow=False)
+        if "narrow" in inspect.signature(self.draw).parameters:
+            fig.narrow = self._controlled(choice, narrow=True).to_plotly_json()
+        return fig
+
+    def _controlled(self, choice: dict[str, Any], narrow: bool) -> Any:
+        """``draw(**choice)`` with its generated controls (narrow or wide)."""
+        draw = functools.partial(self.draw, narrow=True) if narrow else self.draw
+        fig = draw(**choice)
         base = _parts(fig)
         controls: dict[str, list[Any]] = {"updatemenus": [], "sliders": []}
         written: dict[str, _Changes] = {}
         for name, option in self.options.items():
+            option = option.for_width(narrow)
             if not option.static:
                 continue
             steps = option.steps(choice[name])
             variants = [
-                base if v == choice[name] else _parts(self.draw(**{**choice, name: v}))
-                for v in steps
+                base if v == choice[name] else _parts(draw(**{**choice, name: v})) for v in steps
             ]
             written[name] = _changes(name, base, variants)
             entries = [_entry(written[name], variant) for variant in variants]

@@ -131,15 +131,15 @@ def anatomy_shapes() -> list[dict[str, Any]]:
     return shapes
 
 
-def anatomy_labels() -> list[dict[str, Any]]:
-    """Static labels on the map."""
-    small = {"size": 12, "color": style.TEXT}
+def anatomy_labels(narrow: bool = False) -> list[dict[str, Any]]:
+    """Static labels on the map (smaller, and the last one shorter, on a phone)."""
+    small = {"size": 10 if narrow else 12, "color": style.TEXT}
     labels = [
         (0.25, Y_RANGE[1] - 0.3, "Midline", "top", "left"),
         (13.5, 3.6, "Iliac crest", "middle", "left"),
         (9.8, -1.5, "Ilium", "middle", "center"),
         (0, -7.2, "Sacrum", "middle", "center"),
-        (11.0, -9.6, "↓ towards the buttock", "bottom", "left"),
+        (11.0, -9.6, "↓ buttock" if narrow else "↓ towards the buttock", "bottom", "left"),
     ]
     return [
         {

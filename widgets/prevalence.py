@@ -32,7 +32,7 @@ from .data import (
     require,
     row_model,
 )
-from .forest import Dot, dots, legend_key, percent_layout
+from .forest import FILLED_KEY, Dot, dots, legend_key, percent_layout
 from .options import Interactive, Option
 from .render import BookFigure
 from .stats import wilson_interval
@@ -128,12 +128,6 @@ class PrevalenceRow(StudyRow):
             return None
         low, high = wilson_interval(self.cases, self.n)
         return 100 * low, 100 * high
-
-    @property
-    def tick(self) -> str:
-        """The y-axis label: study, year, n and subgroup (unique per row)."""
-        size = f"n = {self.n}" if self.n is not None else "n not given"
-        return f"{self.study.split(' ')[0]} {self.year} · {size}<br>{self.label}"
 
     @property
     def reported(self) -> str:
@@ -329,16 +323,24 @@ def _alt(rows: list[PrevalenceRow]) -> str:
 
 
 def draw(
-    colour_by: str = "definition", sort: str = "year", definitions: tuple[str, ...] = DEFINITIONS
+    colour_by: str = "definition",
+    sort: str = "year",
+    definitions: tuple[str, ...] = DEFINITIONS,
+    narrow: bool = False,
 ) -> BookFigure:
-    """The dot plot for one choice of colour, sort order and definitions (no controls)."""
+    """The dot plot for one choice of colour, sort order and definitions (no controls).
+
+    ``narrow`` lays it out for a phone.
+    """
     rows = [row for row in load() if row.definition in definitions]
     traces = [trace for by in COLOUR_BY for trace in _groups(rows, by, by == colour_by)]
     ranges = [row for row in rows if row.percent is None]
     extra = [_range_trace(ranges)] if ranges else []
     extra += [
-        legend_key("Filled marker, bar: n known, 95% interval", "circle", GREY),
-        legend_key("Open marker: n not given, no interval", "circle-open", GREY),
+        legend_key(FILLED_KEY[narrow], "circle", GREY),
+        legend_key(
+            f"Open{'' if narrow else ' marker'}: n not given, no interval", "circle-open", GREY
+        ),
     ]
     fig = BookFigure(
         data=[*traces, *extra],
@@ -351,9 +353,13 @@ def draw(
         fig,
         len(rows),
         "Reported prevalence of back mice and related findings",
-        {"range": [0, 80], "title": "Percent of the group examined (%)"},
+        {
+            "range": [0, 80],
+            "title": f"Percent of {'group' if narrow else 'the group examined'} (%)",
+        },
         f"{colour_by.capitalize()}:",
         BOTTOM,
+        {row.tick: row.short_tick for row in rows} if narrow else None,
         categoryorder="array",
         categoryarray=_order(rows, sort),
     )
@@ -366,8 +372,16 @@ OPTIONS = {
         "Colour by",
         labels=("Colour by definition", "Colour by population"),
         place={"above": 52},
+        narrow={"place": {"above": 48}},
     ),
-    "sort": Option(tuple(SORTS), "Sort", "buttons", tuple(SORTS.values()), {"above": 8}),
+    "sort": Option(
+        tuple(SORTS),
+        "Sort",
+        "buttons",
+        tuple(SORTS.values()),
+        {"above": 8},
+        narrow={"control": "dropdown", "place": {"above": 8}},
+    ),
     "definitions": Option(DEFINITIONS, "Show definitions", "checkboxes"),
 }
 PLOT = Interactive(draw, OPTIONS)

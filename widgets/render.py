@@ -15,12 +15,16 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import os
 from collections.abc import Sequence
 from typing import Any
 
 import plotly.graph_objects as go
 import plotly.io as pio
+from plotly.utils import PlotlyJSONEncoder
+
+from . import style
 
 BOOK_ENV = "BACKMICE_BOOK"
 
@@ -48,6 +52,7 @@ class BookFigure(go.Figure):
         alt: str = "",
         columns: Sequence[str] = (),
         rows: Sequence[Sequence[Any]] = (),
+        dark: dict[str, str] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -55,6 +60,8 @@ class BookFigure(go.Figure):
         self._alt = alt
         self._columns = tuple(str(column) for column in columns)
         self._rows = tuple(tuple(row) for row in rows)
+        self._dark = dict(dark or {})
+        self._narrow: dict[str, Any] | None = None
 
     @property
     def caption(self) -> str:
@@ -91,12 +98,36 @@ class BookFigure(go.Figure):
             validate=False,
         )
         return (
-            f'<figure class="bm-figure" aria-label="{html.escape(self.alt)}">'
+            f'<figure class="bm-figure" aria-label="{html.escape(self.alt)}"{self._variants()}>'
             f"{plot}"
             f'<figcaption class="bm-caption">{html.escape(self.caption)}</figcaption>'
             f'<details class="bm-alt"><summary>Text description and data</summary>'
             f"<p>{html.escape(self.alt)}</p>{self._table_html(element)}</details>"
             "</figure>"
+        )
+
+    @property
+    def narrow(self) -> dict[str, Any] | None:
+        """The figure laid out for a phone-sized container (plotly JSON), if it has one."""
+        return self._narrow
+
+    @narrow.setter
+    def narrow(self, figure: dict[str, Any] | None) -> None:
+        self._narrow = figure
+
+    def dark_colours(self) -> dict[str, str]:
+        """The light-to-dark colour swaps that apply to this figure (shared and its own)."""
+        text = self.to_json() + json.dumps(self.narrow or {})
+        swaps = {**style.DARK, **self._dark}
+        return {light: dark for light, dark in swaps.items() if f'"{light}"' in text}
+
+    def _variants(self) -> str:
+        """Data attributes for the page script: dark colours, narrow layout, plot config."""
+        attributes = {"data-dark": self.dark_colours(), "data-config": PLOT_CONFIG}
+        if self.narrow is not None:
+            attributes["data-narrow"] = self.narrow
+        return "".join(
+            f' {name}="{html.escape(_compact(value))}"' for name, value in attributes.items()
         )
 
     def _table_html(self, element: str) -> str:
@@ -132,6 +163,11 @@ class BookFigure(go.Figure):
         if in_book_build():
             return {"text/html": self.to_book_html(), "text/plain": self.caption}
         return super()._repr_mimebundle_(include, exclude, validate, **kwargs)
+
+
+def _compact(value: Any) -> str:
+    """``value`` as compact JSON (plotly's encoder handles its own types)."""
+    return json.dumps(value, separators=(",", ":"), cls=PlotlyJSONEncoder)
 
 
 def _cell(value: Any) -> str:

@@ -8,6 +8,8 @@ alternative and a data table.
 
 from __future__ import annotations
 
+from typing import Any
+
 import plotly.graph_objects as go
 
 #: Okabe-Ito colours, in the order figures use them.
@@ -36,6 +38,24 @@ SYMBOLS: tuple[str, ...] = (
 
 TEXT = "#1a1a1a"
 GRID = "#d9d9d9"
+PAPER = "#ffffff"
+
+#: Dark mode: each light colour a figure uses and the colour that replaces it when the
+#: reader's page is dark (the browser swaps them; see ``_static/backmice-figures.js``).
+#: The paper takes the theme's dark background, text the theme's text colour; the
+#: Okabe-Ito data colours stay, except black, which turns near-white. Every target is
+#: distinct, so the swap can be undone.
+DARK_PAPER = "#14181e"
+DARK: dict[str, str] = {
+    PAPER: DARK_PAPER,
+    TEXT: "#ced6dd",
+    "#000000": "#f3f4f5",
+    GRID: "#3b4350",
+    "#595959": "#a9b1ba",  # legend keys and range lines
+    "#555555": "#8d96a0",  # bone outlines
+    "#eeeeee": "#29313d",  # bone
+    "#f5f5f5": "#222832",  # sacrum
+}
 FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
 
 
@@ -51,8 +71,8 @@ def template() -> go.layout.Template:
         layout={
             "colorway": list(OKABE_ITO),
             "font": {"family": FONT_FAMILY, "size": 14, "color": TEXT},
-            "paper_bgcolor": "#ffffff",
-            "plot_bgcolor": "#ffffff",
+            "paper_bgcolor": PAPER,
+            "plot_bgcolor": PAPER,
             "title": {"x": 0, "xanchor": "left", "y": 0.99, "yanchor": "top"},
             "xaxis": {"gridcolor": GRID, "linecolor": TEXT, "zeroline": False},
             "yaxis": {"gridcolor": GRID, "linecolor": TEXT, "zeroline": False},
@@ -71,6 +91,13 @@ def template() -> go.layout.Template:
             },
         }
     )
+
+
+def title(text: str, narrow: bool = False, **place: Any) -> dict[str, Any]:
+    """A figure title; on a phone (``narrow``) broken into short lines, a little smaller."""
+    if narrow:
+        return {"text": wrap_hover(text, 34), "font": {"size": 15}, **place}
+    return {"text": text, **place}
 
 
 def above_plot(pixels: float, plot_height: float) -> float:

@@ -82,6 +82,8 @@ BOTTOM = 190  # pixels below it: axis title and legend
 class OutcomeRow(StudyRow):
     """One reported treatment outcome."""
 
+    NO_SIZE = "n per arm not given"
+
     treatment: str
     type: Literal[*TYPES]
     condition: Literal[*TREATED]
@@ -120,12 +122,6 @@ class OutcomeRow(StudyRow):
     def interval(self) -> tuple[float, float] | None:
         """The Wilson 95% interval (fractions), where ``n`` is known."""
         return None if self.n is None else wilson_interval(self.events, self.n)
-
-    @property
-    def tick(self) -> str:
-        """The y-axis label: first author, year, n and the arm or outcome (unique)."""
-        size = f"n = {self.n}" if self.n is not None else "n per arm not given"
-        return f"{self.study.split(' ')[0]} {self.year} · {size}<br>{self.label}"
 
 
 def load() -> list[OutcomeRow]:
@@ -331,8 +327,10 @@ def _forest_alt(rows: list[OutcomeRow]) -> str:
     return text
 
 
-def draw_forest(treatment_type: str = ALL, sort: str = "proportion") -> BookFigure:
-    """The forest plot for one type filter and sort order (no controls)."""
+def draw_forest(
+    treatment_type: str = ALL, sort: str = "proportion", narrow: bool = False
+) -> BookFigure:
+    """The forest plot for one type filter and sort order (no controls); ``narrow``: phone."""
     rows = outcomes("improved")
     traces: list[go.Scatter] = []
     for kind in (k for k in TYPES if any(r.type == k for r in rows)):
@@ -346,7 +344,9 @@ def draw_forest(treatment_type: str = ALL, sort: str = "proportion") -> BookFigu
     ]
     keys.append(
         legend_key(
-            "Open marker: n per arm not given, no interval",
+            "Open: n per arm not given"
+            if narrow
+            else "Open marker: n per arm not given, no interval",
             "diamond-open",
             GREY,
             legendgroup="evidence",
@@ -366,14 +366,24 @@ def draw_forest(treatment_type: str = ALL, sort: str = "proportion") -> BookFigu
         {"range": [0, 102], "title": "Patients who improved (%)"},
         "Treatment type:",
         BOTTOM,
+        {row.tick: row.short_tick for row in rows} if narrow else None,
         categoryorder="sum ascending",
     )
     return fig
 
 
 FOREST_OPTIONS = {
-    "treatment_type": Option((ALL, *TYPES), "Type", place={"above": 52}),
-    "sort": Option(tuple(SORTS), "Sort", "buttons", tuple(SORTS.values()), {"above": 8}),
+    "treatment_type": Option(
+        (ALL, *TYPES), "Type", place={"above": 52}, narrow={"place": {"above": 48}}
+    ),
+    "sort": Option(
+        tuple(SORTS),
+        "Sort",
+        "buttons",
+        tuple(SORTS.values()),
+        {"above": 8},
+        narrow={"control": "dropdown", "place": {"above": 8}},
+    ),
 }
 FOREST = Interactive(draw_forest, FOREST_OPTIONS)
 
@@ -560,8 +570,13 @@ def _size_alt(proportion: float, sizes: list[int]) -> str:
     )
 
 
-def draw_sample_size(proportion: float = 0.8, n: int | None = None) -> BookFigure:
-    """The sample-size figure for one observed ``proportion`` and study size (no controls)."""
+def draw_sample_size(
+    proportion: float = 0.8, n: int | None = None, narrow: bool = False
+) -> BookFigure:
+    """The sample-size figure for one ``proportion`` and study size (no controls).
+
+    ``narrow`` lays it out for a phone: wrapped title, smaller legend, more room above.
+    """
     sizes = _reference_sizes()
     fig = BookFigure(
         data=_size_traces(proportion, sizes, n),
@@ -572,13 +587,18 @@ def draw_sample_size(proportion: float = 0.8, n: int | None = None) -> BookFigur
     )
     fig.update_layout(
         template=style.template(),
-        height=560,
-        title={"text": "How sample size limits certainty", "xref": "container", "y": 0.98},
+        height=600 if narrow else 560,
+        title=style.title("How sample size limits certainty", narrow, xref="container", y=0.98),
         xaxis={
             "type": "log",
             "range": [math.log10(2.5), math.log10(1100)],
             "tickvals": [3, 5, 10, 20, 50, 100, 200, 500, 1000],
-            "title": {"text": "Number of patients in the study (n, log scale)", "standoff": 6},
+            "title": {
+                "text": "Number of patients (n, log scale)"
+                if narrow
+                else "Number of patients in the study (n, log scale)",
+                "standoff": 6,
+            },
         },
         yaxis={
             "range": [0, 108],
@@ -587,8 +607,8 @@ def draw_sample_size(proportion: float = 0.8, n: int | None = None) -> BookFigur
             "title": {"text": "Share improved, with 95% interval"},
             "automargin": True,
         },
-        legend={"y": 1.02, "yanchor": "bottom"},
-        margin={"t": 110, "b": 160, "l": 10, "r": 20},
+        legend={"y": 1.02, "yanchor": "bottom", "font": {"size": 10 if narrow else 12}},
+        margin={"t": 150 if narrow else 110, "b": 160, "l": 10, "r": 20},
     )
     return fig
 
@@ -607,6 +627,17 @@ SIZE_OPTIONS = {
             "y": -0.2,
             "yanchor": "top",
             "pad": {"t": 10},
+        },
+        narrow={
+            "place": {
+                "currentvalue": {"prefix": "Share improved: "},
+                "x": 0,
+                "len": 1,
+                "y": -0.2,
+                "yanchor": "top",
+                "pad": {"t": 10},
+                "font": {"size": 9},
+            }
         },
     ),
     "n": Option((3, 1000), "Your n", "number"),
