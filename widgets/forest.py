@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 import plotly.graph_objects as go
 
 from . import style
+from .options import Option
 
 
 class Dot(NamedTuple):
@@ -131,4 +132,19 @@ def percent_layout(
         },
         legend={"y": -75 / plot_height, "yanchor": "top", "title": {"text": legend}},
         margin={"t": TOP, "b": bottom, "l": 10, "r": 15},
+    )
+
+
+def sort_buttons(sorts: dict[str, str]) -> Option:
+    """The sort control of a forest plot: buttons over the plot, a dropdown on a phone.
+
+    ``sorts`` maps each sort order to its button label.
+    """
+    return Option(
+        tuple(sorts),
+        "Sort",
+        "buttons",
+        tuple(sorts.values()),
+        {"above": 8},
+        narrow={"control": "dropdown", "place": {"above": 8}},
     )

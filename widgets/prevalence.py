@@ -32,7 +32,7 @@ from .data import (
     require,
     row_model,
 )
-from .forest import FILLED_KEY, Dot, dots, legend_key, percent_layout
+from .forest import FILLED_KEY, Dot, dots, legend_key, percent_layout, sort_buttons
 from .options import Interactive, Option
 from .render import BookFigure
 from .stats import wilson_interval
@@ -374,14 +374,7 @@ OPTIONS = {
         place={"above": 52},
         narrow={"place": {"above": 48}},
     ),
-    "sort": Option(
-        tuple(SORTS),
-        "Sort",
-        "buttons",
-        tuple(SORTS.values()),
-        {"above": 8},
-        narrow={"control": "dropdown", "place": {"above": 8}},
-    ),
+    "sort": sort_buttons(SORTS),
     "definitions": Option(DEFINITIONS, "Show definitions", "checkboxes"),
 }
 PLOT = Interactive(draw, OPTIONS)

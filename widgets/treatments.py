@@ -34,7 +34,7 @@ from .data import (
     require,
     row_model,
 )
-from .forest import Dot, dots, legend_key, percent_layout
+from .forest import Dot, dots, legend_key, percent_layout, sort_buttons
 from .options import Interactive, Option
 from .render import BookFigure
 from .stats import wilson, wilson_interval
@@ -376,14 +376,7 @@ FOREST_OPTIONS = {
     "treatment_type": Option(
         (ALL, *TYPES), "Type", place={"above": 52}, narrow={"place": {"above": 48}}
     ),
-    "sort": Option(
-        tuple(SORTS),
-        "Sort",
-        "buttons",
-        tuple(SORTS.values()),
-        {"above": 8},
-        narrow={"control": "dropdown", "place": {"above": 8}},
-    ),
+    "sort": sort_buttons(SORTS),
 }
 FOREST = Interactive(draw_forest, FOREST_OPTIONS)
 
@@ -613,6 +606,7 @@ def draw_sample_size(
     return fig
 
 
+_UNDER_PLOT = {"x": 0, "len": 1, "y": -0.2, "yanchor": "top", "pad": {"t": 10}}
 SIZE_OPTIONS = {
     "proportion": Option(
         PROPORTIONS,
@@ -620,23 +614,12 @@ SIZE_OPTIONS = {
         "slider",
         fmt=lambda p: f"{round(100 * p, 1):g}%",
         limits=(0.01, 0.99),
-        place={
-            "currentvalue": {"prefix": "Observed share improved: "},
-            "x": 0,
-            "len": 1,
-            "y": -0.2,
-            "yanchor": "top",
-            "pad": {"t": 10},
-        },
+        place={"currentvalue": {"prefix": "Observed share improved: "}, **_UNDER_PLOT},
         narrow={
             "place": {
                 "currentvalue": {"prefix": "Share improved: "},
-                "x": 0,
-                "len": 1,
-                "y": -0.2,
-                "yanchor": "top",
-                "pad": {"t": 10},
                 "font": {"size": 9},
+                **_UNDER_PLOT,
             }
         },
     ),
