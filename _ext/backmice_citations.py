@@ -20,7 +20,8 @@ from pybtex.plugin import register_plugin as register_pybtex_plugin
 from pybtex.richtext import Text
 from pybtex.style.formatting.plain import Style as PlainStyle
 from pybtex.style.labels import BaseLabelStyle
-from pybtex.style.template import field, optional, sentence
+from pybtex.style.template import field as bib_field
+from pybtex.style.template import optional, sentence
 from sphinxcontrib.bibtex.plugin import register_plugin
 from sphinxcontrib.bibtex.style.referencing import PersonStyle
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
@@ -67,15 +68,13 @@ class AuthorYearEtAlReferenceStyle(AuthorYearReferenceStyle):
     person: PersonStyle = field(default_factory=EtAlPersonStyle)
 
 
-
-
 # --- The bibliography page: author-year labels and titles as written -------------------
 
 _YEAR_MISSING = "n.d."
 
 
 def _plain_text(latex: str) -> str:
-    """A BibTeX name or title part as plain text (``Coll{\\'e}e`` becomes ``Collée``)."""
+    """A BibTeX name or title part as plain text (LaTeX accents become letters: é)."""
     return Text.from_latex(latex).render_as("text")
 
 
@@ -118,9 +117,7 @@ def disambiguated_labels(entries: list[Any]) -> list[str]:
         if len(keys) > 1
         for rank, key in enumerate(sorted(keys))
     }
-    return [
-        label + suffix.get(entry.key, "") for label, entry in zip(labels, entries, strict=True)
-    ]
+    return [label + suffix.get(entry.key, "") for label, entry in zip(labels, entries, strict=True)]
 
 
 class AuthorYearLabelStyle(BaseLabelStyle):
@@ -143,7 +140,7 @@ class BackMiceBibliographyStyle(PlainStyle):
 
     def format_title(self, e: Any, which_field: str, as_sentence: bool = True) -> Any:
         """The title as written in the .bib file, when there is one."""
-        title = field(which_field)
+        title = bib_field(which_field)
         return optional[sentence[title]] if as_sentence else optional[title]
 
 
@@ -160,5 +157,9 @@ def register() -> None:
         AuthorYearEtAlReferenceStyle,
         force=True,
     )
-    register_pybtex_plugin("pybtex.style.labels", "backmice_author_year", AuthorYearLabelStyle, force=True)
-    register_pybtex_plugin("pybtex.style.formatting", "backmice", BackMiceBibliographyStyle, force=True)
+    register_pybtex_plugin(
+        "pybtex.style.labels", "backmice_author_year", AuthorYearLabelStyle, force=True
+    )
+    register_pybtex_plugin(
+        "pybtex.style.formatting", "backmice", BackMiceBibliographyStyle, force=True
+    )
