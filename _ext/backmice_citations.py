@@ -14,8 +14,10 @@ titles keep the capitals written in ``references.bib``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
+from pybtex.backends.plaintext import Backend as PlainTextBackend
+from pybtex.plugin import find_plugin as find_pybtex_plugin
 from pybtex.plugin import register_plugin as register_pybtex_plugin
 from pybtex.richtext import Text
 from pybtex.style.formatting.plain import Style as PlainStyle
@@ -78,9 +80,16 @@ def _plain_text(latex: str) -> str:
     return Text.from_latex(latex).render_as("text")
 
 
+class _CitationTextBackend(PlainTextBackend):
+    """Plain text as the citations print it: a tie stays a no-break space."""
+
+    symbols: ClassVar[dict[str, str]] = {**PlainTextBackend.symbols, "nbsp": "\u00a0"}
+
+
 def _last_name(person: Any) -> str:
-    """A person's last name(s) as plain text, as the citations print it."""
-    return _plain_text(" ".join(person.prelast_names + person.last_names))
+    """A person's last name exactly as the citations print it, ties included."""
+    template = find_pybtex_plugin("pybtex.style.names", "last")().format(person, True)
+    return template.format_data(None).render(_CitationTextBackend())
 
 
 def author_year_label(entry: Any) -> str:

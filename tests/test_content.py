@@ -339,7 +339,7 @@ def test_citation_target_is_highlighted_with_enough_contrast(book_html, book_url
     target = next(i for i, (label, text) in entries.items() if label == "Motyka et al., 2000")
     assert "doi" in entries[target][1], "the chosen entry has a link to colour-check"
     page = context.new_page()
-    page.add_init_script(f"localStorage.setItem('theme', '{theme}');")
+    page.add_init_script(f"localStorage.setItem('mode', '{theme}');")
     page.goto(f"{book_url}/chapters/bibliography.html#{target}", wait_until="load")
     assert page.evaluate("document.documentElement.dataset.theme") == theme
     style = page.evaluate(TARGET_STYLE_JS, target)
