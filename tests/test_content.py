@@ -95,3 +95,257 @@ def test_faq_answers_each_reader_question(pattern):
     text = (ROOT / "chapters" / "faq.md").read_text(encoding="utf-8")
     headings = re.findall(r"^## (.+)$", text, re.MULTILINE)
     assert any(re.search(pattern, heading) for heading in headings), pattern
+
+
+# --- Issue 11: harms, urgent signs, framing -------------------------------------------
+
+TREATMENTS = ROOT / "chapters" / "04-treatments.md"
+FAQ = ROOT / "chapters" / "faq.md"
+ADMONITION = re.compile(r"^:::\{admonition\} (?P<title>[^\n]+)\n(?P<body>.*?)^:::$", re.M | re.S)
+# Each treatment of chapter 4 and the words its harms title must contain.
+HARMS_TOPICS = {
+    "injection": r"\binjection\b",
+    "dry needling": r"dry needling",
+    "manual therapy": r"manual therapy",
+    "excision": r"excision",
+    "nerve release or neurectomy": r"release.*neurectomy",
+    "radiofrequency ablation": r"radiofrequency ablation",
+    "hydrodissection": r"hydrodissection",
+}
+
+
+def admonitions(text: str) -> dict[str, str]:
+    """Every ``{admonition}`` block: title -> body."""
+    return {m["title"].strip(): m["body"] for m in ADMONITION.finditer(text)}
+
+
+def faq_answers() -> dict[str, str]:
+    """The FAQ as question heading -> answer text."""
+    parts = re.split(r"^## (.+)$", FAQ.read_text(encoding="utf-8"), flags=re.M)
+    return {
+        question.strip(): answer for question, answer in zip(parts[1::2], parts[2::2], strict=True)
+    }
+
+
+def harms_parts() -> dict[str, str]:
+    """Chapter 4's "Possible harms: …" callouts, by title."""
+    blocks = admonitions(TREATMENTS.read_text(encoding="utf-8"))
+    return {title: body for title, body in blocks.items() if title.startswith("Possible harms")}
+
+
+@pytest.mark.parametrize("topic", HARMS_TOPICS)
+def test_chapter4_has_a_harms_part_for_each_treatment(topic):
+    titles = [t for t in harms_parts() if re.search(HARMS_TOPICS[topic], t, re.I)]
+    assert len(titles) == 1, f"one 'Possible harms' callout for {topic}, found {titles}"
+    body = harms_parts()[titles[0]]
+    assert "**What is reported.**" in body and "**What is unknown.**" in body
+    assert cited(body), "a harms part cites what is reported"
+    assert len(prose(body).split()) >= 40
+
+
+def test_harms_parts_use_the_rule_of_three_correctly():
+    """0 events in n allows a rate up to about 3/n; the text's "1 in k" matches 3/n."""
+    text = TREATMENTS.read_text(encoding="utf-8")
+    claims = re.findall(r"up to about 3 in (\d+), roughly 1 in (\d+)", text)
+    assert {n for n, _ in claims} >= {"35", "34"}
+    for n, k in claims:
+        assert int(k) == round(int(n) / 3), f"3/{n} is about 1 in {round(int(n) / 3)}"
+    injection = next(b for t, b in harms_parts().items() if "injection" in t.lower())
+    assert "staal2008" in cited(injection), "the Cochrane review's adverse effects"
+
+
+def test_morimoto_reported_no_intraoperative_complications_only():
+    text = TREATMENTS.read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith("| Surgical release under"))
+    assert "no intraoperative surgery-related complications" in row
+    assert "; no complications |" not in row
+    assert "recorded no complications" not in text
+
+
+def test_kuniya_results_are_not_dated_to_one_week():
+    text = TREATMENTS.read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if "| Kuniya 2014 |" in line)
+    follow_up = row.split("|")[-3]
+    assert "three weekly blocks" in follow_up and follow_up.strip() != "1 week after injection"
+
+
+def test_treatments_and_faq_disclose_the_historical_source():
+    for path in (TREATMENTS, FAQ):
+        text = path.read_text(encoding="utf-8")
+        assert re.search(r"annotated bibliography website.{0,200}argue", text, re.S), path.name
+        assert "canisparera2021" in cited(text)
+
+
+def test_faq_has_an_urgent_signs_answer():
+    questions = list(faq_answers())
+    urgent = [q for q in questions if re.search(r"urgent", q, re.I)]
+    assert urgent == [questions[0]], "the urgent-signs answer comes first"
+    answer = faq_answers()[urgent[0]]
+    for sign in (
+        r"urine",
+        r"bowel",
+        r"saddle",
+        r"weakness",
+        r"growing",
+        r"deep",
+        r"golf ball",
+        r"hard",
+        r"least specific",
+    ):
+        assert re.search(sign, answer), sign
+    assert re.search(r"emergency care the same day", answer)
+    assert {"jensen2019sciatica", "eastley2016sarcoma", "hayes2024sarcoma"} <= cited(answer)
+
+
+def test_faq_framing():
+    answers = faq_answers()
+    cancer = answers["Are back mice cancer?"].strip()
+    assert cancer.startswith("Back mice themselves are not cancer, but")
+    assert "see a clinician soon" not in cancer.split("Bladder")[-1]
+    pressing = next(a for q, a in answers.items() if "pressing" in q)
+    assert re.search(r"[Oo]nly a clinician", pressing)
+    plastic = answers["Is plastic surgery an option?"]
+    assert re.search(r"no study has compared excision with fascial repair", plastic)
+    assert re.search(r"imaged before any excision", plastic)
+    assert "hayes2024sarcoma" in cited(plastic)
+
+
+UNSUPPORTED = {
+    "intro.md": ["first\npublished name", "first published name"],
+    "chapters/glossary.md": ["filled with keratin", "largely fallen out of use"],
+    "chapters/03-differential.md": [
+        "painless unless inflamed",
+        "Attached to the skin",
+        "no single history or examination finding is decisive",
+        "large, deep or otherwise suspicious",
+        "large, deep, growing, painful or hard needs urgent ultrasound",
+    ],
+    "chapters/faq.md": ["usually the first test"],
+    "chapters/instructors.md": ["usually the first imaging test", "first published name"],
+    "chapters/01-terminology.md": ["team in Boston"],
+    "data/differential.csv": [
+        "Jensen et al.: sciatica is radiating pain in one leg; radiculopathy means",
+        "; relief from a superficial injection has not been studied.",
+    ],
+}
+
+
+@pytest.mark.parametrize("path", UNSUPPORTED)
+def test_unsupported_wording_is_gone(path):
+    text = (ROOT / path).read_text(encoding="utf-8")
+    for phrase in UNSUPPORTED[path]:
+        assert phrase not in text, phrase
+
+
+def test_pmids_use_one_field_and_collee1991freq_is_an_article():
+    bib = (ROOT / "references.bib").read_text(encoding="utf-8")
+    assert not re.search(r"^\s*pmid\s*=", bib, re.M | re.I), "PMIDs live in `pubmed`"
+    assert all(v.isdigit() for v in re.findall(r"^\s*pubmed\s*=\s*\{([^}]*)\}", bib, re.M))
+    entry = re.search(r"@(\w+)\{collee1991freq,(.*?)\n\}", bib, re.S)
+    assert entry and entry[1] == "article"
+    assert re.search(r"journal\s*=\s*\{Journal of Rheumatology\}", entry[2])
+    assert re.search(r"pubmed\s*=\s*\{1833544\}", entry[2])
+
+
+# --- Issue 11: the bibliography page as built -----------------------------------------
+
+CITE_LINK = re.compile(
+    r'<a class="reference internal" href="(?:\.\./chapters/)?bibliography\.html#([\w-]+)"'
+    r"[^>]*>(.*?)</a>"
+)
+ENTRY = re.compile(
+    r'<div class="citation" id="([\w-]+)" role="doc-biblioentry">\s*<span class="label">'
+    r'<span class="fn-bracket">\[</span>(.*?)<span class="fn-bracket">\]</span></span>'
+    r"\s*<p>(.*?)</p>",
+    re.S,
+)
+
+
+def bibliography_entries(book_html) -> dict[str, tuple[str, str]]:
+    """The built bibliography: entry id -> (label, entry text), tags stripped."""
+    page = (book_html / "chapters" / "bibliography.html").read_text(encoding="utf-8")
+    strip = lambda html: re.sub(r"<[^>]+>", "", html)  # noqa: E731
+    return {i: (strip(label), strip(text)) for i, label, text in ENTRY.findall(page)}
+
+
+def test_bibliography_labels_are_author_year(book_html):
+    entries = bibliography_entries(book_html)
+    assert len(entries) >= 40
+    labels = [label for label, _ in entries.values()]
+    assert len(set(labels)) == len(labels)
+    for label in labels:
+        assert not label.isdigit(), "numeric label"
+        assert re.search(r", (\d{4}[a-z]?|n\.d\.)$", label), label
+    assert "Ries, 1937" in labels
+    assert {"Collée et al., 1991a", "Collée et al., 1991b"} <= set(labels)
+
+
+def test_every_citation_links_to_an_entry_with_its_own_label(book_html):
+    entries = bibliography_entries(book_html)
+    checked = 0
+    for page in (book_html / "chapters").glob("0*.html"):
+        for target, text in CITE_LINK.findall(page.read_text(encoding="utf-8")):
+            text = re.sub(r"<[^>]+>", "", text)
+            assert target in entries, f"{page.name}: citation {text!r} has no entry"
+            if re.search(r", (\d{4}|n\.d\.)$", text):  # parenthetical "Author, Year"
+                assert re.sub(r"(?<=\d)[a-z]$", "", entries[target][0]) == text
+                checked += 1
+    assert checked >= 100
+
+
+def test_bibliography_titles_keep_their_capitals(book_html):
+    texts = [text for _, text in bibliography_entries(book_html).values()]
+    joined = "\n".join(texts)
+    assert "Iliac crest pain syndrome in low back pain. A double blind" in joined
+    assert "Entrapment neuropathy of the medial superior cluneal nerve. Nineteen cases" in joined
+    assert "effectiveness of RFA of the SCN" in joined
+    assert not re.search(r"[a-z]\. (a|nineteen|description|technical) ", joined)
+
+
+def _contrast(rgb1: tuple[float, ...], rgb2: tuple[float, ...]) -> float:
+    """WCAG contrast ratio of two sRGB colours given as 0-255 triples."""
+
+    def luminance(rgb: tuple[float, ...]) -> float:
+        c = [v / 255 for v in rgb[:3]]
+        c = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+
+    high, low = sorted((luminance(rgb1), luminance(rgb2)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+TARGET_STYLE_JS = """(id) => {
+  const rgb = (s) => s.match(/[\\d.]+/g).map(Number);
+  const entry = document.getElementById(id);
+  const link = entry.querySelector('a') || entry;
+  const label = entry.querySelector('span.label');
+  const other = [...document.querySelectorAll('div.citation')].find((e) => e.id !== id);
+  return {
+    matches: entry.matches(':target'),
+    background: rgb(getComputedStyle(entry).backgroundColor),
+    text: rgb(getComputedStyle(entry).color),
+    link: rgb(getComputedStyle(link).color),
+    label: rgb(getComputedStyle(label).color),
+    other: getComputedStyle(other).backgroundColor,
+  };
+}"""
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_citation_target_is_highlighted_with_enough_contrast(book_html, book_url, context, theme):
+    head = (book_html / "chapters" / "bibliography.html").read_text(encoding="utf-8")
+    assert "_static/bibliography.css" in head, "Jupyter Book includes _static/*.css"
+    entries = bibliography_entries(book_html)
+    target = next(i for i, (label, text) in entries.items() if label == "Motyka et al., 2000")
+    assert "doi" in entries[target][1], "the chosen entry has a link to colour-check"
+    page = context.new_page()
+    page.add_init_script(f"localStorage.setItem('mode', '{theme}');")
+    page.goto(f"{book_url}/chapters/bibliography.html#{target}", wait_until="load")
+    assert page.evaluate("document.documentElement.dataset.theme") == theme
+    style = page.evaluate(TARGET_STYLE_JS, target)
+    page.close()
+    assert style["matches"]
+    assert len(style["background"]) == 3 or style["background"][3] == 1, "opaque highlight"
+    assert style["other"] != f"rgb({', '.join(str(int(v)) for v in style['background'][:3])})"
+    for part in ("text", "link", "label"):
+        assert _contrast(style[part], style["background"]) >= 4.5, part
