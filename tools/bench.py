@@ -28,10 +28,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT)]
 
-from conftest import serve, toc_docnames  # noqa: E402
-from pagecheck import CHROMIUM_ARGS, PROXY, find_chromium  # noqa: E402
+from tools.browser import launch, serve, toc_docnames  # noqa: E402
 
 KIB = 1024
 BUDGETS = {
@@ -87,14 +86,9 @@ def measure_pages(html: Path) -> list[PageWeight]:
     """Open every TOC page with an empty cache and record what it downloads."""
     from playwright.sync_api import sync_playwright
 
-    executable = find_chromium()
-    if executable is None:
-        raise SystemExit("Chromium not found: apt-get install -y chromium")
     weights = []
     with serve(html) as url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, args=CHROMIUM_ARGS, proxy=PROXY
-        )
+        browser = launch(playwright)
         for docname in toc_docnames():
             weight = PageWeight(page=docname)
             context = browser.new_context()

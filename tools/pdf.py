@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT)]
 
-from conftest import serve, toc_docnames  # noqa: E402
-from pagecheck import CHROMIUM_ARGS, PROXY, find_chromium  # noqa: E402
+from tools.browser import launch, serve, toc_docnames  # noqa: E402
 
 HTML = ROOT / "_build" / "html"
 TARGET = ROOT / "_build" / "pdf" / "book.pdf"
@@ -44,13 +43,8 @@ def print_pdf(html: Path = HTML, target: Path = TARGET, browser: Any = None) -> 
         return _print_pages(browser, html, target)
     from playwright.sync_api import sync_playwright
 
-    executable = find_chromium()
-    if executable is None:
-        raise SystemExit("Chromium not found: apt-get install -y chromium")
     with sync_playwright() as playwright:
-        own = playwright.chromium.launch(
-            executable_path=executable, args=CHROMIUM_ARGS, proxy=PROXY
-        )
+        own = launch(playwright)
         try:
             return _print_pages(own, html, target)
         finally:
