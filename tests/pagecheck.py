@@ -323,7 +323,10 @@ CONTRAST_JS = r"""(figures) => {
       'g.updatemenu-button, g.updatemenu-header, g.annotation, g.slider-group');
     const rect = group && group.querySelector('rect');
     const fill = rect && parse(getComputedStyle(rect).fill);
-    const paper = parse(getComputedStyle(svg).backgroundColor) || [255, 255, 255, 0];
+    // plotly stacks transparent SVGs (legend, titles, menus) over the first one,
+    // which carries the paper colour.
+    const first = svg.closest('.svg-container').querySelector('svg.main-svg');
+    const paper = parse(getComputedStyle(first).backgroundColor) || [255, 255, 255, 0];
     let bg = over(paper, htmlBackground(svg.parentElement));
     if (fill && fill[3] > 0) {
       const opacity = Number(getComputedStyle(rect).fillOpacity || 1);
