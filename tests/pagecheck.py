@@ -334,6 +334,20 @@ CONTRAST_JS = r"""(figures) => {
     }
     return bg;
   };
+  // An annotation with no background of its own, inside a plot area, is drawn on
+  // the data (e.g. a heatmap cell's label): its background is not the paper.
+  const onData = (el, svg) => {
+    const note = el.closest('g.annotation');
+    if (!note) return false;
+    const rect = note.querySelector('rect');
+    const fill = rect && parse(getComputedStyle(rect).fill);
+    if (fill && fill[3] > 0 && Number(getComputedStyle(rect).fillOpacity || 1) > 0) return false;
+    const r = el.getBoundingClientRect();
+    const [x, y] = [r.left + r.width / 2, r.top + r.height / 2];
+    return Array.from(svg.closest('.svg-container').querySelectorAll('rect.nsewdrag'))
+      .map(d => d.getBoundingClientRect())
+      .some(b => x >= b.left && x <= b.right && y >= b.top && y <= b.bottom);
+  };
   const visible = (el) => {
     const r = el.getBoundingClientRect();
     const s = getComputedStyle(el);
@@ -360,8 +374,9 @@ CONTRAST_JS = r"""(figures) => {
       figure.querySelectorAll('svg.main-svg text').forEach(el => {
         const text = el.textContent.trim();
         if (!text || !visible(el)) return;
-        if (el.closest('g.trace, g.layer-above g.shapelayer, .hoverlayer')) return;  // on the data
+        if (el.closest('g.plot, g.overplot, g.trace, .hoverlayer')) return;  // drawn on the data
         const svg = el.closest('svg.main-svg');
+        if (onData(el, svg)) return;
         const s = getComputedStyle(el);
         const fill = parse(s.fill);
         if (!fill) return;

@@ -160,7 +160,18 @@ def test_icons_render_without_fontawesome_js(setting, book_url, setting_context)
     for name, content, family in icons:
         assert content not in ("none", "normal", '""'), name
         assert "Font Awesome" in family, name
-    assert not [url for url in requested if "fontawesome" in url]
+    assert not [url for url in requested if "fontawesome.js" in url]
+    fonts = [url.rsplit("/", 1)[-1] for url in requested if ".woff2" in url]
+    assert fonts == ["fa-solid-900-subset.woff2"], "the subset icon font, not the full one"
+
+
+def test_icon_font_subset_has_every_icon_the_book_shows(book_html):
+    """Re-run `python tools/icons.py` when this fails (the theme or its icons changed)."""
+    from tools.icons import TARGET, font_codepoints, used_codepoints
+
+    used = used_codepoints(book_html)
+    assert len(used) >= 15
+    assert used <= font_codepoints(TARGET)
 
 
 def test_text_paints_before_plotly_runs(book_url, context):
