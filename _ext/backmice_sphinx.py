@@ -4,9 +4,12 @@ It does these things, each in one place:
 
 1. Marks the build, so kernels started by myst-nb render figures for the static
    book (``BACKMICE_BOOK=1``; see :mod:`widgets.render`).
-2. Serves plotly.js from the book's own ``_static/``: the file is copied at build
-   time from the installed plotly package, so the JavaScript always matches the
-   Python version, and it is loaded once, only on pages that hold a figure.
+2. Serves plotly.js from the book's own ``_static/``: the partial "cartesian"
+   bundle of exactly the plotly.js version plotly.py bundles (checked at start-up,
+   :func:`check_plotly_bundle`), loaded once, with ``defer``, only on pages that hold
+   a figure; each figure's inline call waits for it (:func:`defer_plotly_calls`), so
+   the text paints before the 480 KiB of JavaScript arrive. It also loads the
+   navigation patch ``backmice-nav.js`` (see that file) with ``defer``.
 3. Unhooks sphinx-thebe (see :func:`drop_thebe`) and hides launch buttons until
    the repository URL is set.
 4. Offers every chapter as a ``.ipynb`` download, generated from the MyST source by
@@ -19,7 +22,7 @@ It does these things, each in one place:
 from __future__ import annotations
 
 import os
-import shutil
+import re
 from pathlib import Path
 from typing import Any
 
@@ -27,15 +30,66 @@ import plotly
 from backmice_citations import register as register_citation_style
 from backmice_notebooks import is_notebook_source, notebook_text
 from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
 
 BOOK_ENV = "BACKMICE_BOOK"
-PLOTLY_JS = f"plotly-{plotly.__version__}.min.js"
+STATIC = Path(__file__).resolve().parent.parent / "_static"
+#: npm ``plotly.js-cartesian-dist-min`` (scatter, bar, box, heatmap, contour, histogram;
+#: menus, sliders, shapes and annotations), committed under ``_static/``.
+PLOTLY_JS = "plotly-cartesian-4.1.1.min.js"
+NAV_JS = "backmice-nav.js"
+#: Scripts the book loads itself (page by page, with ``defer``), not on every page.
+OWN_SCRIPTS = (PLOTLY_JS, NAV_JS)
 PLOTLY_MARKER = 'class="plotly-graph-div'
+PLOTLY_VERSION = re.compile(r"plotly\.js (?:\([^)]*\) )?v(\d+\.\d+\.\d+)")
+# plotly.py's figure HTML: a <script> that calls Plotly.newPlot as soon as it runs.
+PLOTLY_CALL = re.compile(r"<script>(\s*window\.PLOTLYENV\s*=.*?)</script>", re.DOTALL)
 
 
-def _plotly_source() -> Path:
-    """The plotly.min.js shipped inside the installed plotly package."""
+def plotly_py_bundle() -> Path:
+    """The full plotly.min.js shipped inside the installed plotly package."""
     return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+def plotly_js_version(path: Path) -> str:
+    """The plotly.js version in the licence header of a bundle (e.g. ``"4.1.1"``)."""
+    with path.open(encoding="utf-8") as handle:
+        match = PLOTLY_VERSION.search(handle.read(400))
+    if match is None:
+        raise ValueError(f"path: no plotly.js version header in {path}")
+    return match.group(1)
+
+
+def check_plotly_bundle(app: Sphinx, config: Any) -> None:
+    """Fail the build when the served bundle's version differs from plotly.py's.
+
+    The figures' JSON is written by plotly.py for its own plotly.js; a different
+    plotly.js may draw them differently. Also stops Jupyter Book from loading the
+    book's own scripts on every page (it adds every ``_static/*.js`` to every page).
+    """
+    served, wanted = plotly_js_version(STATIC / PLOTLY_JS), plotly_js_version(plotly_py_bundle())
+    if served != wanted:
+        raise ExtensionError(
+            f"_static/{PLOTLY_JS} is plotly.js {served} but plotly {plotly.__version__} "
+            f"bundles {wanted}: fetch npm plotly.js-cartesian-dist-min@{wanted}."
+        )
+    config.html_js_files = [
+        entry
+        for entry in config.html_js_files
+        if (entry[0] if isinstance(entry, tuple) else entry) not in OWN_SCRIPTS
+    ]
+
+
+def defer_plotly_calls(body: str) -> str:
+    """Make each figure's inline plotly call wait until the deferred plotly.js has run.
+
+    Deferred scripts run before ``DOMContentLoaded``, so a call made then finds
+    ``Plotly`` defined, while the page's text is parsed and painted first.
+    """
+    return PLOTLY_CALL.sub(
+        r'<script>document.addEventListener("DOMContentLoaded", function () {\1});</script>',
+        body,
+    )
 
 
 def add_page_assets(
@@ -48,7 +102,8 @@ def add_page_assets(
     if "body" in context:
         context["body"] = fix_citation_list_role(context["body"])
     if PLOTLY_MARKER in context.get("body", ""):
-        app.add_js_file(PLOTLY_JS, priority=200)
+        context["body"] = defer_plotly_calls(context["body"])
+        app.add_js_file(PLOTLY_JS, priority=200, defer="defer")
     source = Path(app.env.doc2path(pagename))
     if is_notebook_source(source):
         context["ipynb_source"] = pagename + ".ipynb"
@@ -82,12 +137,9 @@ def point_colab_at_notebooks(
 
 
 def write_notebooks(app: Sphinx, exception: Exception | None) -> None:
-    """Write plotly.js and one unexecuted .ipynb per chapter into the HTML output."""
+    """Write one unexecuted .ipynb per chapter into the HTML output."""
     if exception is not None or app.builder.format != "html":
         return
-    static = Path(app.outdir) / "_static"
-    static.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(_plotly_source(), static / PLOTLY_JS)
     url, branch = _repository(app)
     for docname in sorted(app.env.found_docs):
         source = Path(app.env.doc2path(docname))
@@ -142,8 +194,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     os.environ[BOOK_ENV] = "1"
     register_citation_style()
     drop_thebe(app)
-    app.add_css_file("backmice.css")
+    # backmice.css and the other _static/*.css are added by Jupyter Book itself.
+    app.add_js_file(NAV_JS, defer="defer")
     app.connect("config-inited", launch_buttons_need_repository)
+    app.connect("config-inited", check_plotly_bundle)
     app.connect("html-page-context", add_page_assets, priority=400)
     app.connect("html-page-context", point_colab_at_notebooks, priority=502)
     app.connect("build-finished", write_notebooks, priority=900)

@@ -14,22 +14,67 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT)]
 
-from conftest import serve, toc_docnames  # noqa: E402
-from pagecheck import CHROMIUM_ARGS, PROXY, find_chromium  # noqa: E402
+from tools.browser import launch, serve, toc_docnames  # noqa: E402
 
 HTML = ROOT / "_build" / "html"
 TARGET = ROOT / "_build" / "pdf" / "book.pdf"
 
-# Print-only styles: no navigation chrome, figure dropdowns open, no page-breaking plots.
+# Print-only styles on top of the book's own @media print rules (_static/backmice.css:
+# tables fit the page, figures keep with their captions, plot controls left out):
+# no navigation chrome, the article at full width.
 PRINT_CSS = """
 .bd-header, .bd-sidebar-primary, .bd-sidebar-secondary, .header-article, .prev-next-area,
-.bd-footer, .bd-footer-article, .modebar-container, .updatemenu-container,
-.slider-container, #pst-back-to-top, .skip-link { display: none !important; }
+.bd-footer, .bd-footer-article, #pst-back-to-top, .skip-link { display: none !important; }
 .bd-main .bd-content .bd-article-container { max-width: 100% !important; }
-figure.bm-figure { break-inside: avoid; }
 """
+#: The printable width of an A4 page less 12 mm margins, in CSS pixels.
+PRINT_WIDTH = 700
+
+# What would not fit across the printed page: tables and figures wider than their
+# column, and plot controls still shown.
+PRINT_FAULTS_JS = """() => {
+  const faults = [];
+  const column = document.querySelector('.bd-article') || document.body;
+  const limit = column.getBoundingClientRect().right + 1;
+  document.querySelectorAll('table, figure.bm-figure').forEach((el, i) => {
+    const right = el.getBoundingClientRect().right;
+    const over = Math.round(right - limit);
+    if (right > limit) faults.push(`${el.tagName.toLowerCase()} ${i} is ${over} px too wide`);
+  });
+  const controls = '.updatemenu-container, .slider-container, .modebar-container, details.bm-alt';
+  document.querySelectorAll(controls).forEach(el => {
+    if (getComputedStyle(el).display !== 'none') faults.push(`${el.getAttribute('class')} printed`);
+  });
+  return faults;
+}"""
+
+
+def prepare_for_print(page: Any) -> None:
+    """Switch an open, fully drawn book page to print layout, figures redrawn to fit."""
+    page.add_style_tag(content=PRINT_CSS)
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": PRINT_WIDTH, "height": 1100})  # A4 less margins
+    page.evaluate(
+        "() => document.querySelectorAll('.js-plotly-plot')"
+        ".forEach(gd => window.Plotly.Plots.resize(gd))"
+    )
+    page.wait_for_timeout(300)
+
+
+def print_faults(page: Any) -> list[str]:
+    """What on a page prepared for print would not fit the paper, or should not print."""
+    return page.evaluate(PRINT_FAULTS_JS)
+
+
+def wait_for_figures(page: Any) -> None:
+    """Wait until every plotly figure on the page has drawn."""
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('.plotly-graph-div'))"
+        ".every(el => el.querySelector('.main-svg'))",
+        timeout=30000,
+    )
 
 
 def print_pdf(html: Path = HTML, target: Path = TARGET, browser: Any = None) -> Path:
@@ -44,13 +89,8 @@ def print_pdf(html: Path = HTML, target: Path = TARGET, browser: Any = None) -> 
         return _print_pages(browser, html, target)
     from playwright.sync_api import sync_playwright
 
-    executable = find_chromium()
-    if executable is None:
-        raise SystemExit("Chromium not found: apt-get install -y chromium")
     with sync_playwright() as playwright:
-        own = playwright.chromium.launch(
-            executable_path=executable, args=CHROMIUM_ARGS, proxy=PROXY
-        )
+        own = launch(playwright)
         try:
             return _print_pages(own, html, target)
         finally:
@@ -69,19 +109,8 @@ def _print_pages(browser: Any, html: Path, target: Path) -> Path:
             part = target.parent / f"part-{number:02d}.pdf"
             page.set_viewport_size({"width": 1000, "height": 1400})
             page.goto(f"{url}/{docname}.html", wait_until="networkidle")
-            page.wait_for_function(
-                "() => Array.from(document.querySelectorAll('.plotly-graph-div'))"
-                ".every(el => el.querySelector('.main-svg'))",
-                timeout=30000,
-            )
-            page.add_style_tag(content=PRINT_CSS)
-            page.emulate_media(media="print")
-            page.set_viewport_size({"width": 700, "height": 1100})  # A4 less margins
-            page.evaluate(
-                "() => document.querySelectorAll('.js-plotly-plot')"
-                ".forEach(gd => window.Plotly.Plots.resize(gd))"
-            )
-            page.wait_for_timeout(300)
+            wait_for_figures(page)
+            prepare_for_print(page)
             page.pdf(
                 path=str(part),
                 format="A4",
