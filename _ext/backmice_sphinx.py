@@ -9,7 +9,9 @@ It does these things, each in one place:
    :func:`check_plotly_bundle`), loaded once, with ``defer``, only on pages that hold
    a figure; each figure's inline call waits for it (:func:`defer_plotly_calls`), so
    the text paints before the 480 KiB of JavaScript arrive. It also loads the
-   navigation patch ``backmice-nav.js`` (see that file) with ``defer``.
+   navigation patch ``backmice-nav.js`` (see that file) with ``defer``, and on figure
+   pages ``backmice-figures.js``, which gives each figure its dark colours and its
+   phone layout.
 3. Unhooks sphinx-thebe (see :func:`drop_thebe`) and hides launch buttons until
    the repository URL is set.
 4. Offers every chapter as a ``.ipynb`` download, generated from the MyST source by
@@ -38,8 +40,10 @@ STATIC = Path(__file__).resolve().parent.parent / "_static"
 #: menus, sliders, shapes and annotations), committed under ``_static/``.
 PLOTLY_JS = "plotly-cartesian-4.1.1.min.js"
 NAV_JS = "backmice-nav.js"
+#: Figures follow the reader's dark mode and phone width (see that file).
+FIGURES_JS = "backmice-figures.js"
 #: Scripts the book loads itself (page by page, with ``defer``), not on every page.
-OWN_SCRIPTS = (PLOTLY_JS, NAV_JS)
+OWN_SCRIPTS = (PLOTLY_JS, NAV_JS, FIGURES_JS)
 PLOTLY_MARKER = 'class="plotly-graph-div'
 PLOTLY_VERSION = re.compile(r"plotly\.js (?:\([^)]*\) )?v(\d+\.\d+\.\d+)")
 # plotly.py's figure HTML: a <script> that calls Plotly.newPlot as soon as it runs.
@@ -104,6 +108,7 @@ def add_page_assets(
     if PLOTLY_MARKER in context.get("body", ""):
         context["body"] = defer_plotly_calls(context["body"])
         app.add_js_file(PLOTLY_JS, priority=200, defer="defer")
+        app.add_js_file(FIGURES_JS, priority=210, defer="defer")
     source = Path(app.env.doc2path(pagename))
     if is_notebook_source(source):
         context["ipynb_source"] = pagename + ".ipynb"

@@ -6,6 +6,8 @@
  *   data-narrow  (optional) the same figure laid out for a phone-sized container,
  *                with its own generated controls;
  *   data-config  plotly's options for the figure.
+ * When a figure has settled, its data-variant says which it shows ("wide light",
+ * "narrow dark", ...).
  * Dark mode swaps the colours in the figure as it stands, so the reader's menu and
  * slider choices stay. Crossing the narrow width swaps the whole layout (and resets
  * the controls to the first view), so it only happens on load, rotation or resize.
@@ -59,7 +61,11 @@
     if (!plot || !plot._fullLayout || !window.Plotly) return false;
     var want = { dark: isDark(), narrow: wantsNarrow(figure) };
     var have = figure._bmState || { dark: false, narrow: false };
-    if (want.dark === have.dark && want.narrow === have.narrow) return true;
+    var label = (want.narrow ? "narrow " : "wide ") + (want.dark ? "dark" : "light");
+    if (want.dark === have.dark && want.narrow === have.narrow) {
+      figure.dataset.variant = label; // settled: tests and print wait for this
+      return true;
+    }
     var colours = read(figure, "dark") || {};
     var config = read(figure, "config") || {};
     var next;
@@ -80,7 +86,10 @@
       // plotly.py wraps the plot in a div of the wide figure's height: both follow.
       plot.style.height = plot.parentElement.style.height = next.layout.height + "px";
     }
-    window.Plotly.react(plot, next.data, next.layout, config);
+    delete figure.dataset.variant;
+    window.Plotly.react(plot, next.data, next.layout, config).then(function () {
+      if (figure._bmState === want) figure.dataset.variant = label;
+    });
     return true;
   }
 

@@ -135,12 +135,18 @@ def _watch(page: Page, report: PageReport) -> None:
     )
 
 
-def _wait_for_plots(page: Page, timeout: float = 8000) -> None:
-    """Wait until every plot has an SVG, or the timeout passes (a blank plot)."""
+def wait_for_plots(page: Page, timeout: float = 8000) -> None:
+    """Wait until every plot is drawn and settled, or the timeout passes (a blank plot).
+
+    Settled: each book figure shows the variant for the page (phone or desktop, dark or
+    light; see ``_static/backmice-figures.js``).
+    """
     with contextlib.suppress(Error):
         page.wait_for_function(
             f"""() => Array.from(document.querySelectorAll('{PLOT_SELECTOR}'))
-                  .every(el => el.querySelector('.main-svg'))""",
+                  .every(el => el.querySelector('.main-svg'))
+                && Array.from(document.querySelectorAll('figure.bm-figure'))
+                  .every(el => el.dataset.variant)""",
             timeout=timeout,
         )
 
@@ -270,6 +276,12 @@ def _set_mode(page: Page, mode: str) -> None:
         f" document.documentElement.dataset.mode = '{mode}'; }}"
     )
     page.wait_for_timeout(600)
+    with contextlib.suppress(Error):  # the book's figures follow the theme (their colours)
+        page.wait_for_function(
+            f"""() => Array.from(document.querySelectorAll('figure.bm-figure'))
+                  .every(el => (el.dataset.variant || '').endsWith('{mode}'))""",
+            timeout=5000,
+        )
 
 
 def sideways_scroll(page: Page) -> int:
@@ -608,7 +620,7 @@ def check_page(
         _watch(page, report)
         page.goto(url, wait_until="load")
         page.wait_for_load_state("networkidle")
-        _wait_for_plots(page)
+        wait_for_plots(page)
         report.plots = page.locator(PLOT_SELECTOR).count()
         report.drawn = page.locator(f":is({PLOT_SELECTOR}):has(.main-svg)").count()
         report.sideways_px = sideways_scroll(page)

@@ -6,12 +6,11 @@ touch phone. In each: every figure draws, every control responds, no console err
 no off-site request, no serious axe violation, nothing scrolls sideways, every text
 of every figure reads at 4.5:1 or better, and the sidebar buttons work.
 
-Checks written for the figure redesign (issue 9, figure-internal part) and NOT yet
-run here: pagecheck.narrow_plot_areas (plot area ≥ 200 px on the phone),
-pagecheck.misplaced_controls (menus and sliders on screen, apart),
-pagecheck.covered_plot_parts (legend/modebar over data or titles) and
-pagecheck.light_figures_in_dark_mode. Each has its own tests on broken pages in
-tests/test_pagecheck.py; enable them in FIGURE_CHECKS below once the figures pass.
+The inside of each figure is checked too (FIGURE_CHECKS): on the phone every plot
+area is at least 200 px wide, every menu and slider is on screen and apart from the
+others, and legends and the modebar cover no data or titles; in dark mode the
+figures are dark. Each check has its own tests on broken pages in
+tests/test_pagecheck.py.
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 
+import pagecheck
 import pytest
 from conftest import HTML, ROOT, toc_docnames
 from pagecheck import PageReport, check_page
@@ -36,10 +36,16 @@ PLOTLY_BUNDLE_SHA256 = "79542150855a52c567260e3137095dbe2b744e6d702a5cabe67da246
 #: [("phone", pagecheck.narrow_plot_areas), ("phone", pagecheck.misplaced_controls),
 #:  ("phone", pagecheck.covered_plot_parts),
 #:  ("desktop-dark", pagecheck.light_figures_in_dark_mode)]
-FIGURE_CHECKS: list[tuple[str, object]] = []
-#: Click every plot control on the phone too. Off until the figure redesign: today
-#: the chapter 1 timeline's menus overlap at 390 px, so a tap lands on the wrong menu.
-PHONE_CONTROLS = False
+FIGURE_CHECKS: list[tuple[str, object]] = [
+    ("phone", pagecheck.narrow_plot_areas),
+    ("phone", pagecheck.misplaced_controls),
+    ("phone", pagecheck.covered_plot_parts),
+    ("desktop-light", pagecheck.misplaced_controls),
+    ("desktop-light", pagecheck.covered_plot_parts),
+    ("desktop-dark", pagecheck.light_figures_in_dark_mode),
+]
+#: Click every plot control on the phone too.
+PHONE_CONTROLS = True
 
 
 def expected_figures(docname: str) -> int:
@@ -80,6 +86,7 @@ def test_page_as_reader_sees_it(docname, setting, book_url, setting_context, rep
 def test_figures_inside(docname, setting, check, book_url, setting_context):
     page = setting_context(setting).new_page()
     page.goto(f"{book_url}/{docname}.html", wait_until="networkidle")
+    pagecheck.wait_for_plots(page)
     assert check(page) == []
 
 
