@@ -331,8 +331,9 @@ CONTRAST_JS = r"""(figures) => {
     return bg;
   };
   const svgBackground = (text, svg) => {
-    const group = text.closest(
-      'g.updatemenu-button, g.updatemenu-header, g.annotation, g.slider-group');
+    // A menu's text and its arrow (▼, beside the header) sit on the menu's own face;
+    // a slider's labels sit on the paper below its rail, not on the rail.
+    const group = text.closest('g.updatemenu-button, g.updatemenu-header-group, g.annotation');
     const rect = group && group.querySelector('rect');
     const fill = rect && parse(getComputedStyle(rect).fill);
     // plotly stacks transparent SVGs (legend, titles, menus) over the first one,

@@ -405,9 +405,9 @@ MAP_OPTIONS = {
         place={"y": 1.0, "pad": {"b": 6}},
         narrow={"place": {"y": 1.0, "pad": {"b": 44}}},
     ),
-    "nerves": flag("Nerves", **_toggle_at(0.25, 0)),
-    "tunnel": flag("Tunnel zone", **_toggle_at(0.36, 0.23)),
-    "back_mice": flag("Back-mouse area", **_toggle_at(0.525, 0.56)),
+    "nerves": flag("Nerves", **_toggle_at(0.26, 0)),
+    "tunnel": flag("Tunnel zone", **_toggle_at(0.385, 0.23)),
+    "back_mice": flag("Back-mouse area", **_toggle_at(0.565, 0.56)),
 }
 MAP = Interactive(draw_map, MAP_OPTIONS)
 

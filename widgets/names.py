@@ -160,7 +160,7 @@ def draw(discipline: str = ALL, era: str = "All years", narrow: bool = False) ->
             "tickfont": {"size": 9 if narrow else 14},
         },
         margin={
-            "t": 130 if narrow else 90,
+            "t": 130,
             "b": 200 if narrow else 150,
             "l": 10 if narrow else 20,
             "r": 10 if narrow else 20,
@@ -173,13 +173,13 @@ OPTIONS = {
     "discipline": Option(
         (ALL, *DISCIPLINES),
         "Journal's discipline",
-        place={"y": 1.0, "pad": {"b": 8}},
+        place={"y": 1.0, "pad": {"b": 48}},
         narrow={"place": {"y": 1.0, "pad": {"b": 46}, "font": {"size": 10}}},
     ),
     "era": Option(
         tuple(ERAS),
         "Era",
-        place={"x": 1, "xanchor": "right", "y": 1.0, "pad": {"b": 8}},
+        place={"y": 1.0, "pad": {"b": 8}},
         narrow={
             "labels": ("All years", "1937–1949", "1950–1979", "1980–1999", "2000 on"),
             "place": {"y": 1.0, "pad": {"b": 6}, "font": {"size": 11}},

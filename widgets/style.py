@@ -45,6 +45,9 @@ PAPER = "#ffffff"
 #: The paper takes the theme's dark background, text the theme's text colour; the
 #: Okabe-Ito data colours stay, except black, which turns near-white. Every target is
 #: distinct, so the swap can be undone.
+MENU_FACE = "#f8f9fa"  # menus: not swapped in dark mode (see template())
+MENU_EDGE = "#8c9196"
+MENU_TEXT = "#1f2328"
 DARK_PAPER = "#14181e"
 DARK: dict[str, str] = {
     PAPER: DARK_PAPER,
@@ -79,7 +82,16 @@ def template() -> go.layout.Template:
             "legend": {"orientation": "h", "x": 0, "font": {"size": 12}},
             "hoverlabel": {"font": {"family": FONT_FAMILY, "size": 13}, "align": "left"},
             "margin": {"l": 60, "r": 20, "t": 60, "b": 50},
-            "updatemenudefaults": {"x": 0, "xanchor": "left", "yanchor": "bottom"},
+            # Menus keep dark text on a light face in dark mode too: plotly draws the
+            # active button in a fixed light blue that the page cannot restyle.
+            "updatemenudefaults": {
+                "x": 0,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "bgcolor": MENU_FACE,
+                "bordercolor": MENU_EDGE,
+                "font": {"color": MENU_TEXT},
+            },
             "annotationdefaults": {
                 "showarrow": False,
                 "xref": "paper",
