@@ -199,11 +199,16 @@ def _check_menus(page: Page, index: int, report: PageReport) -> None:
             else:
 
                 def click(group: Any = group, k: int = k) -> None:
-                    group.locator("g.updatemenu-header").click(force=True)
-                    page.wait_for_timeout(100)
                     options = plot.locator(
                         "g.updatemenu-dropdown-button-group g.updatemenu-dropdown-button"
                     )
+                    # Open the list; on a loaded machine it can take a while to draw,
+                    # and a second click on the header would close it again.
+                    for _ in range(3):
+                        group.locator("g.updatemenu-header").click(force=True)
+                        with contextlib.suppress(Error):
+                            options.nth(k).wait_for(state="attached", timeout=3000)
+                            break
                     options.nth(k).click(force=True)
 
             _click_and_compare(page, index, click, f"menu {m} '{label}'", report)
