@@ -338,7 +338,8 @@ CONTRAST_JS = r"""(figures) => {
   const svgBackground = (text, svg) => {
     // A menu's text and its arrow (▼, beside the header) sit on the menu's own face;
     // a slider's labels sit on the paper below its rail, not on the rail.
-    const group = text.closest('g.updatemenu-button, g.updatemenu-header-group, g.annotation');
+    const group = text.closest(
+      'g.updatemenu-button, g.updatemenu-dropdown-button, g.updatemenu-header-group, g.annotation');
     const rect = group && group.querySelector('rect');
     const fill = rect && parse(getComputedStyle(rect).fill);
     // plotly stacks transparent SVGs (legend, titles, menus) over the first one,
