@@ -21,7 +21,7 @@ import re
 
 import pytest
 from conftest import HTML, ROOT, toc_docnames
-from pagecheck import PageReport, check_page
+from pagecheck import PageReport, check_page, sideways_scroll
 
 from tools.browser import SETTINGS
 
@@ -70,6 +70,7 @@ def test_page_as_reader_sees_it(docname, setting, book_url, setting_context, rep
     assert report.offsite == [], "requests that left loopback"
     assert report.axe == [], "serious or critical accessibility violations"
     assert report.sideways_px == 0, "the page scrolls sideways"
+    assert report.unmarked_tables == 0, "a table scrolls sideways with no cue"
     assert report.plots == 0 or report.texts_measured > 0
     assert report.low_contrast == [], "figure text below 4.5:1 (3:1 large)"
     assert report.navigation == [], "sidebar buttons"
@@ -81,6 +82,18 @@ def test_figures_inside(docname, setting, check, book_url, setting_context):
     page = setting_context(setting).new_page()
     page.goto(f"{book_url}/{docname}.html", wait_until="networkidle")
     assert check(page) == []
+
+
+def test_wide_table_on_a_phone_says_it_scrolls(book_url, setting_context):
+    """Chapter 4's evidence table is wider than a phone: it scrolls, with a cue."""
+    page = setting_context("phone").new_page()
+    page.goto(f"{book_url}/chapters/04-treatments.html", wait_until="networkidle")
+    hints = page.locator("p.bm-scroll-hint")
+    assert hints.count() >= 1
+    assert hints.first.inner_text().startswith("Scroll sideways")
+    assert sideways_scroll(page) == 0
+    box = page.locator(".pst-scrollable-table-container.bm-scrolls").first
+    assert box.evaluate("(el) => getComputedStyle(el).overflowX") == "auto"
 
 
 def test_every_page_is_checked():
