@@ -199,3 +199,41 @@ def test_text_paints_before_plotly_runs(book_url, context):
     # A deferred script runs after parsing ('interactive'), before DOMContentLoaded.
     assert page.evaluate("() => window.__plotlyAtInteractive") == "undefined"
     assert page.locator(".js-plotly-plot .main-svg").count() >= 2
+
+
+def test_figure_calls_wait_for_the_deferred_bundle():
+    """Every inline plotly call is wrapped; other scripts are left alone."""
+    import plotly.graph_objects as go
+    import plotly.io as pio
+    from backmice_sphinx import defer_plotly_calls
+
+    figure = pio.to_html(go.Figure(go.Scatter(y=[1, 2])), include_plotlyjs=False, full_html=False)
+    other = "<script>console.log('kept');</script>"
+    body = defer_plotly_calls(figure + figure + other)
+    assert body.count('document.addEventListener("DOMContentLoaded", function () {') == 2
+    assert body.count("Plotly.newPlot") == 2
+    assert body.endswith(other)
+
+
+def test_build_stops_on_a_bundle_of_another_version(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    import backmice_sphinx
+    from sphinx.errors import ExtensionError
+
+    (tmp_path / backmice_sphinx.PLOTLY_JS).write_text(
+        "/**\n* plotly.js (cartesian - minified) v9.9.9\n*/", encoding="utf-8"
+    )
+    monkeypatch.setattr(backmice_sphinx, "STATIC", tmp_path)
+    with pytest.raises(ExtensionError, match=r"9\.9\.9"):
+        backmice_sphinx.check_plotly_bundle(None, SimpleNamespace(html_js_files=[]))
+
+
+def test_own_scripts_are_not_loaded_on_every_page():
+    from types import SimpleNamespace
+
+    from backmice_sphinx import PAGE_JS, PLOTLY_JS, check_plotly_bundle
+
+    config = SimpleNamespace(html_js_files=[PLOTLY_JS, PAGE_JS, "other.js", ("x.js", {})])
+    check_plotly_bundle(None, config)
+    assert config.html_js_files == ["other.js", ("x.js", {})]
