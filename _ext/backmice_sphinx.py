@@ -8,10 +8,10 @@ It does these things, each in one place:
    bundle of exactly the plotly.js version plotly.py bundles (checked at start-up,
    :func:`check_plotly_bundle`), loaded once, with ``defer``, only on pages that hold
    a figure; each figure's inline call waits for it (:func:`defer_plotly_calls`), so
-   the text paints before the 480 KiB of JavaScript arrive. It also loads the
-   navigation patch ``backmice-nav.js`` (see that file) with ``defer``, and on figure
-   pages ``backmice-figures.js``, which gives each figure its dark colours and its
-   phone layout.
+   the text paints before the 480 KiB of JavaScript arrive. It also loads
+   ``backmice.js`` (working sidebar buttons, a cue on wide tables) with ``defer``, and
+   on figure pages ``backmice-figures.js``, which gives each figure its dark colours
+   and its phone layout.
 3. Unhooks sphinx-thebe (see :func:`drop_thebe`) and hides launch buttons until
    the repository URL is set.
 4. Offers every chapter as a ``.ipynb`` download, generated from the MyST source by
@@ -39,11 +39,11 @@ STATIC = Path(__file__).resolve().parent.parent / "_static"
 #: npm ``plotly.js-cartesian-dist-min`` (scatter, bar, box, heatmap, contour, histogram;
 #: menus, sliders, shapes and annotations), committed under ``_static/``.
 PLOTLY_JS = "plotly-cartesian-4.1.1.min.js"
-NAV_JS = "backmice-nav.js"
+PAGE_JS = "backmice.js"
 #: Figures follow the reader's dark mode and phone width (see that file).
 FIGURES_JS = "backmice-figures.js"
 #: Scripts the book loads itself (page by page, with ``defer``), not on every page.
-OWN_SCRIPTS = (PLOTLY_JS, NAV_JS, FIGURES_JS)
+OWN_SCRIPTS = (PLOTLY_JS, PAGE_JS, FIGURES_JS)
 PLOTLY_MARKER = 'class="plotly-graph-div'
 PLOTLY_VERSION = re.compile(r"plotly\.js (?:\([^)]*\) )?v(\d+\.\d+\.\d+)")
 # plotly.py's figure HTML: a <script> that calls Plotly.newPlot as soon as it runs.
@@ -200,7 +200,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     register_citation_style()
     drop_thebe(app)
     # backmice.css and the other _static/*.css are added by Jupyter Book itself.
-    app.add_js_file(NAV_JS, defer="defer")
+    app.add_js_file(PAGE_JS, defer="defer")
     app.connect("config-inited", launch_buttons_need_repository)
     app.connect("config-inited", check_plotly_bundle)
     app.connect("html-page-context", add_page_assets, priority=400)

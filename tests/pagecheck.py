@@ -10,7 +10,8 @@ with every request that leaves loopback blocked, and records in a :class:`PageRe
 * console errors and uncaught page errors;
 * off-site requests (blocked, but recorded);
 * axe-core violations of serious or critical impact, in the setting's colour mode;
-* sideways scrolling (the document wider than the screen);
+* sideways scrolling (the document wider than the screen), and tables that scroll
+  sideways in their own box without the line that says so;
 * the contrast of every text of every figure: caption, the "Text description and
   data" panel (opened first), its table, and the plot's own SVG text
   (:func:`figure_text_contrast`);
@@ -76,6 +77,7 @@ class PageReport:
     axe: list[dict[str, Any]] = field(default_factory=list)
     setting: str = "desktop-light"
     sideways_px: int = 0
+    unmarked_tables: int = 0
     low_contrast: list[dict[str, Any]] = field(default_factory=list)
     texts_measured: int = 0
     navigation: list[str] = field(default_factory=list)
@@ -100,6 +102,7 @@ class PageReport:
             "http_errors": len(self.http_errors),
             "axe_serious_or_critical": len(self.axe),
             "sideways_px": self.sideways_px,
+            "wide_tables_without_cue": self.unmarked_tables,
             "figure_texts_measured": self.texts_measured,
             "figure_texts_low_contrast": len(self.low_contrast),
             "navigation_faults": len(self.navigation),
@@ -287,6 +290,19 @@ def _set_mode(page: Page, mode: str) -> None:
                   .every(el => (el.dataset.variant || '').endsWith('{mode}'))""",
             timeout=5000,
         )
+
+
+def unmarked_wide_tables(page: Page) -> int:
+    """How many table boxes scroll sideways without the "Scroll sideways" line above."""
+    return int(
+        page.evaluate(
+            """() => Array.from(document.querySelectorAll(
+                 '.bd-content .pst-scrollable-table-container, .bm-table-wrap'))
+               .filter(box => box.offsetParent !== null && box.scrollWidth > box.clientWidth + 1)
+               .filter(box => !(box.previousElementSibling || {classList: new Set()})
+                 .classList.contains('bm-scroll-hint')).length"""
+        )
+    )
 
 
 def sideways_scroll(page: Page) -> int:
@@ -631,6 +647,7 @@ def check_page(
         report.plots = page.locator(PLOT_SELECTOR).count()
         report.drawn = page.locator(f":is({PLOT_SELECTOR}):has(.main-svg)").count()
         report.sideways_px = sideways_scroll(page)
+        report.unmarked_tables = unmarked_wide_tables(page)
         for index in range(page.locator(".js-plotly-plot").count() if controls else 0):
             has_controls = (
                 page.locator(".js-plotly-plot")

@@ -21,7 +21,7 @@ import re
 import pagecheck
 import pytest
 from conftest import HTML, ROOT, toc_docnames
-from pagecheck import PageReport, check_page
+from pagecheck import PageReport, check_page, sideways_scroll
 
 from tools.browser import SETTINGS
 
@@ -75,6 +75,7 @@ def test_page_as_reader_sees_it(docname, setting, book_url, setting_context, rep
     assert report.offsite == [], "requests that left loopback"
     assert report.axe == [], "serious or critical accessibility violations"
     assert report.sideways_px == 0, "the page scrolls sideways"
+    assert report.unmarked_tables == 0, "a table scrolls sideways with no cue"
     assert report.plots == 0 or report.texts_measured > 0
     assert report.low_contrast == [], "figure text below 4.5:1 (3:1 large)"
     assert report.navigation == [], "sidebar buttons"
@@ -87,6 +88,18 @@ def test_figures_inside(docname, setting, check, book_url, setting_context):
     page.goto(f"{book_url}/{docname}.html", wait_until="networkidle")
     pagecheck.wait_for_plots(page)
     assert check(page) == []
+
+
+def test_wide_table_on_a_phone_says_it_scrolls(book_url, setting_context):
+    """Chapter 4's evidence table is wider than a phone: it scrolls, with a cue."""
+    page = setting_context("phone").new_page()
+    page.goto(f"{book_url}/chapters/04-treatments.html", wait_until="networkidle")
+    hints = page.locator("p.bm-scroll-hint")
+    assert hints.count() >= 1
+    assert hints.first.inner_text().startswith("Scroll sideways")
+    assert sideways_scroll(page) == 0
+    box = page.locator(".pst-scrollable-table-container.bm-scrolls").first
+    assert box.evaluate("(el) => getComputedStyle(el).overflowX") == "auto"
 
 
 def test_every_page_is_checked():
@@ -192,3 +205,41 @@ def test_text_paints_before_plotly_runs(book_url, context):
     # A deferred script runs after parsing ('interactive'), before DOMContentLoaded.
     assert page.evaluate("() => window.__plotlyAtInteractive") == "undefined"
     assert page.locator(".js-plotly-plot .main-svg").count() >= 2
+
+
+def test_figure_calls_wait_for_the_deferred_bundle():
+    """Every inline plotly call is wrapped; other scripts are left alone."""
+    import plotly.graph_objects as go
+    import plotly.io as pio
+    from backmice_sphinx import defer_plotly_calls
+
+    figure = pio.to_html(go.Figure(go.Scatter(y=[1, 2])), include_plotlyjs=False, full_html=False)
+    other = "<script>console.log('kept');</script>"
+    body = defer_plotly_calls(figure + figure + other)
+    assert body.count('document.addEventListener("DOMContentLoaded", function () {') == 2
+    assert body.count("Plotly.newPlot") == 2
+    assert body.endswith(other)
+
+
+def test_build_stops_on_a_bundle_of_another_version(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    import backmice_sphinx
+    from sphinx.errors import ExtensionError
+
+    (tmp_path / backmice_sphinx.PLOTLY_JS).write_text(
+        "/**\n* plotly.js (cartesian - minified) v9.9.9\n*/", encoding="utf-8"
+    )
+    monkeypatch.setattr(backmice_sphinx, "STATIC", tmp_path)
+    with pytest.raises(ExtensionError, match=r"9\.9\.9"):
+        backmice_sphinx.check_plotly_bundle(None, SimpleNamespace(html_js_files=[]))
+
+
+def test_own_scripts_are_not_loaded_on_every_page():
+    from types import SimpleNamespace
+
+    from backmice_sphinx import PAGE_JS, PLOTLY_JS, check_plotly_bundle
+
+    config = SimpleNamespace(html_js_files=[PLOTLY_JS, PAGE_JS, "other.js", ("x.js", {})])
+    check_plotly_bundle(None, config)
+    assert config.html_js_files == ["other.js", ("x.js", {})]

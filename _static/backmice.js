@@ -1,5 +1,7 @@
 /*
- * Back Mice book: make the visible sidebar buttons work (loaded with `defer`).
+ * Back Mice book: page behaviour the themes lack (loaded with `defer`).
+ *
+ * 1. The visible sidebar buttons work.
  *
  * pydata-sphinx-theme 0.17.1 binds its "open the sidebar" handlers with
  * document.querySelector(".primary-toggle") and (".secondary-toggle"), i.e. to the
@@ -13,7 +15,12 @@
  * The patch forwards a click on any other copy to the bound one, so whatever the
  * themes do there happens: on a phone the table of contents (☰) or "On this page"
  * (contents button) opens as a dialog; on a wide screen ☰ collapses the sidebar.
- * Remove this file once the themes bind every copy.
+ * Remove this part once the themes bind every copy.
+ *
+ * 2. A table too wide for its column says so. Wide tables scroll sideways inside their
+ * own box (_static/backmice.css); on a phone most do, and the cut edge alone is easy
+ * to miss. Each box that can scroll gets the class `bm-scrolls` and a line above it,
+ * "Scroll sideways for more →", kept up to date when the window is resized.
  */
 (function () {
   "use strict";
@@ -29,9 +36,33 @@
       });
     });
   }
+  var TABLE_BOXES = ".bd-content .pst-scrollable-table-container, .bm-table-wrap";
+  function markScrollableTables() {
+    document.querySelectorAll(TABLE_BOXES).forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      var hint = box.previousElementSibling;
+      var hasHint = hint && hint.classList.contains("bm-scroll-hint");
+      box.classList.toggle("bm-scrolls", scrolls);
+      if (scrolls && !hasHint) {
+        hint = document.createElement("p");
+        hint.className = "bm-scroll-hint";
+        hint.textContent = "Scroll sideways for more \u2192";
+        box.parentNode.insertBefore(hint, box);
+      } else if (!scrolls && hasHint) {
+        hint.remove();
+      }
+    });
+  }
   function patch() {
     forwardClicks(".primary-toggle");
     forwardClicks(".secondary-toggle");
+    markScrollableTables();
+    var pending = null;
+    window.addEventListener("resize", function () {
+      clearTimeout(pending);
+      pending = setTimeout(markScrollableTables, 150);
+    });
+    document.addEventListener("toggle", markScrollableTables, true);  // data panels opened
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", patch);
