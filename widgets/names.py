@@ -142,7 +142,7 @@ def draw(discipline: str = ALL, era: str = "All years", narrow: bool = False) ->
     x_range, y_range = _era_span(rows, era)
     fig.update_layout(
         template=style.template(),
-        height=(330 if narrow else 240) + (40 if narrow else 24) * len(rows),
+        height=(330 if narrow else 280) + (40 if narrow else 24) * len(rows),
         title=style.title("Names for back mice over time", narrow, y=0.995),
         legend={
             "y": -0.05,
