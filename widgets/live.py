@@ -3,6 +3,16 @@
 An app is a column of ipywidgets controls above the figure they drive. It keeps
 the current figure on ``app.figure`` so tests (and curious students) can inspect
 what the controls produced without a browser.
+
+The figure is shown by writing its display data into the ``Output`` widget's
+``outputs`` (:func:`display_output`), not by capturing ``display()`` inside
+``with output:``. Capturing makes the frontend echo every captured output back to
+the kernel as a comm message; a headless runner (nbclient, used by nbconvert,
+papermill and the tests) sends that echo on the shell socket while it waits on the
+same socket for the cell's reply, and pyzmq can then miss the reply's wake-up. The
+cell stalled until the runner's timeout (forever without one; see
+jupyter/nbclient#312). Setting ``outputs`` is a single kernel-to-frontend update
+that needs no echo, in JupyterLab, Notebook 7, Colab, JupyterLite and nbclient.
 """
 
 from __future__ import annotations
@@ -11,7 +21,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import ipywidgets as w
-from IPython.display import display
 
 EDUCATION_NOTE = (
     "<p><strong>For learning only.</strong> This tool explores published numbers; "
@@ -48,8 +57,24 @@ class LiveApp(w.VBox):
         return {name: control.value for name, control in self.controls.items()}
 
     def _refresh(self, change: Any = None) -> None:
-        """Recompute the result from the controls and show it."""
+        """Recompute the result from the controls and show it (no output capture)."""
         self.result = self._render(**self.values())
-        self.output.clear_output(wait=True)
-        with self.output:
-            display(self.result)
+        self.output.outputs = (display_output(self.result),)
+
+
+def display_output(result: Any) -> dict[str, Any]:
+    """``result`` as one nbformat ``display_data`` output (what ``display`` would send).
+
+    An object's own ``_repr_mimebundle_`` is used when it has one (plotly figures,
+    including :class:`~widgets.render.BookFigure`); anything else goes through
+    IPython's display formatter.
+    """
+    own_bundle = getattr(result, "_repr_mimebundle_", None)
+    if callable(own_bundle):
+        bundle = own_bundle()
+        data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
+    else:
+        from IPython.core.formatters import format_display_data
+
+        data, metadata = format_display_data(result)
+    return {"output_type": "display_data", "data": dict(data), "metadata": dict(metadata or {})}
