@@ -11,7 +11,7 @@ PORT ?= 8000
 SOURCES := $(shell find chapters widgets data _ext -type f \( -name '*.md' -o -name '*.py' -o -name '*.csv' \) 2>/dev/null) \
            _config.yml _toc.yml intro.md references.bib
 
-.PHONY: book test lint serve clean bench pdf notebooks
+.PHONY: book test lint serve clean bench pdf notebooks wheel
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,25 @@ $(VENV)/.book-installed: requirements.txt | $(BIN)/activate
 $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.book-installed
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
+
+# The book's package: widgets/ with data/ and references.bib inside (see pyproject.toml).
+# Built before the pages, which bundle it into every chapter download and serve it
+# from _static/ (see _ext/backmice_sphinx.py).
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
+WHEEL := _build/dist/backmice_book-$(VERSION)-py3-none-any.whl
+
+$(VENV)/.lite-installed: requirements-lite.txt $(VENV)/.book-installed
+	$(BIN)/python -m pip install --quiet --require-hashes --only-binary=:all: -r requirements-lite.txt
+	touch $@
+
+## wheel: build the book's package, _build/dist/backmice_book-VERSION-py3-none-any.whl
+wheel: $(WHEEL)
+
+$(WHEEL): $(VENV)/.lite-installed pyproject.toml $(shell find widgets -name '*.py') $(wildcard data/*.csv) references.bib
+	rm -rf _build/dist
+	$(BIN)/python -m pip wheel --quiet --no-deps --no-build-isolation --wheel-dir _build/dist .
+
+$(HTML)/index.html: $(WHEEL)
 
 ## book: create .venv if needed, install requirements.txt, build _build/html strictly
 book: $(HTML)/index.html

@@ -10,8 +10,11 @@ It does these things, each in one place:
 3. Unhooks sphinx-thebe (see :func:`drop_thebe`) and hides launch buttons until
    the repository URL is set.
 4. Offers every chapter as a ``.ipynb`` download, generated from the MyST source by
-   ``backmice_notebooks`` (no outputs, so it runs in a fresh kernel), and points the
-   Colab launch link at the same notebook kept in ``notebooks/``.
+   ``backmice_notebooks`` (no outputs, so it runs in a fresh kernel, readable
+   Markdown), with the book's package (the wheel ``make wheel`` builds into
+   ``_build/dist/``) bundled in its first cell, so it runs wherever it is saved; the
+   wheel itself is served from ``_static/``. Points the Colab launch link at the
+   same notebook kept in ``notebooks/``.
 5. Registers the ``author_year_etal`` citation style (``backmice_citations``) and
    fixes the bibliography's ARIA role (:func:`fix_citation_list_role`).
 """
@@ -81,13 +84,27 @@ def point_colab_at_notebooks(
                 button["url"] = target
 
 
+def book_wheel(srcdir: Path) -> Path:
+    """The book's wheel built by ``make wheel`` (``_build/dist/backmice_book-*.whl``)."""
+    wheels = sorted((srcdir / "_build" / "dist").glob("backmice_book-*-py3-none-any.whl"))
+    if len(wheels) != 1:
+        raise FileNotFoundError(
+            f"expected one wheel in {srcdir / '_build' / 'dist'}, found {len(wheels)}: "
+            "build the book with `make book` (it runs `make wheel` first)"
+        )
+    return wheels[0]
+
+
 def write_notebooks(app: Sphinx, exception: Exception | None) -> None:
-    """Write plotly.js and one unexecuted .ipynb per chapter into the HTML output."""
+    """Write plotly.js, the book's wheel and one unexecuted .ipynb per chapter."""
     if exception is not None or app.builder.format != "html":
         return
     static = Path(app.outdir) / "_static"
     static.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(_plotly_source(), static / PLOTLY_JS)
+    wheel = book_wheel(Path(app.srcdir))
+    shutil.copyfile(wheel, static / wheel.name)
+    wheel_bytes = wheel.read_bytes()
     url, branch = _repository(app)
     for docname in sorted(app.env.found_docs):
         source = Path(app.env.doc2path(docname))
@@ -95,7 +112,7 @@ def write_notebooks(app: Sphinx, exception: Exception | None) -> None:
             continue
         target = Path(app.outdir) / "_sources" / f"{docname}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(notebook_text(source, url, branch), encoding="utf-8")
+        target.write_text(notebook_text(source, url, branch, wheel_bytes), encoding="utf-8")
 
 
 def drop_thebe(app: Sphinx) -> None:

@@ -5,7 +5,7 @@ the current figure on ``app.figure`` so tests (and curious students) can inspect
 what the controls produced without a browser.
 
 The figure is shown by writing its display data into the ``Output`` widget's
-``outputs`` (:func:`display_output`), not by capturing ``display()`` inside
+``outputs`` (:func:`display_outputs`), not by capturing ``display()`` inside
 ``with output:``. Capturing makes the frontend echo every captured output back to
 the kernel as a comm message; a headless runner (nbclient, used by nbconvert,
 papermill and the tests) sends that echo on the shell socket while it waits on the
@@ -59,22 +59,29 @@ class LiveApp(w.VBox):
     def _refresh(self, change: Any = None) -> None:
         """Recompute the result from the controls and show it (no output capture)."""
         self.result = self._render(**self.values())
-        self.output.outputs = (display_output(self.result),)
+        self.output.outputs = display_outputs(self.result)
 
 
-def display_output(result: Any) -> dict[str, Any]:
-    """``result`` as one nbformat ``display_data`` output (what ``display`` would send).
+def display_outputs(result: Any) -> tuple[dict[str, Any], ...]:
+    """What ``display(result)`` would publish, as nbformat outputs; nothing is sent.
 
-    An object's own ``_repr_mimebundle_`` is used when it has one (plotly figures,
-    including :class:`~widgets.render.BookFigure`); anything else goes through
-    IPython's display formatter.
+    IPython's own capture collects every display the result makes (a view may show
+    several figures and some text), so the app can hand them to its ``Output``
+    widget in one update.
     """
-    own_bundle = getattr(result, "_repr_mimebundle_", None)
-    if callable(own_bundle):
-        bundle = own_bundle()
-        data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
-    else:
-        from IPython.core.formatters import format_display_data
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.display import display
+    from IPython.utils.capture import capture_output
 
-        data, metadata = format_display_data(result)
-    return {"output_type": "display_data", "data": dict(data), "metadata": dict(metadata or {})}
+    InteractiveShell.instance()  # the kernel's shell; outside a kernel, a quiet one
+    with capture_output(stdout=True, stderr=True, display=True) as captured:
+        display(result)
+    outputs: list[dict[str, Any]] = []
+    for name, text in (("stdout", captured.stdout), ("stderr", captured.stderr)):
+        if text:
+            outputs.append({"output_type": "stream", "name": name, "text": text})
+    for shown in captured.outputs:
+        data = dict(shown.data)
+        metadata = dict(shown.metadata or {})
+        outputs.append({"output_type": "display_data", "data": data, "metadata": metadata})
+    return tuple(outputs)
