@@ -267,7 +267,8 @@ def setup_source(wheel: bytes) -> str:
         "# If the book's package is not installed (pip install backmice-book, or a clone of\n"
         "# the book), it is unpacked from the copy of its wheel bundled at the end of this\n"
         "# cell into a temporary folder. It needs plotly and ipywidgets, as in the book's\n"
-        "# requirements.txt; pybtex is installed with pip when it is missing (Colab).\n"
+        "# requirements.txt; pybtex is installed with pip when it is missing (Colab); in\n"
+        "# JupyterLite all of them come from the site's package index (piplite).\n"
         "import base64\n"
         "import importlib.util\n"
         "import io\n"
@@ -294,6 +295,10 @@ def setup_source(wheel: bytes) -> str:
         "        )\n"
         "\n"
         "\n"
+        'if sys.platform == "emscripten":  # JupyterLite (Pyodide): from its package index\n'
+        "    import piplite\n"
+        "\n"
+        '    await piplite.install(["plotly", "ipywidgets", "latexcodec", "pybtex"])\n'
         f'use_bundled_book_package("{bundle}")\n'
     )
 

@@ -391,3 +391,62 @@ def test_live_app_shows_its_figure_without_output_capture():
     assert after[1] != shown[1] and "200" in after[1][markdown]
     assert after[2][plotly] != shown[2][plotly]
     assert app.output.msg_id == ""
+
+
+# --- opening a chapter in JupyterLab rewrites nothing --------------------------------------
+
+
+@pytest.mark.parametrize("docname", CHAPTERS)
+def test_saving_a_chapter_from_jupyter_rewrites_nothing(docname):
+    """What JupyterLab's jupytext save does to a chapter .md: the kernel's metadata
+    (stock ipykernel: "Python 3 (ipykernel)", language_info) goes in, the repository's
+    jupytext.toml filters the header; the text written must equal the file."""
+    import jupytext
+    from jupytext.config import load_jupytext_config
+
+    path = ROOT / f"{docname}.md"
+    config = load_jupytext_config(str(path))
+    assert config is not None, "jupytext.toml at the repository root"
+    notebook = jupytext.read(path)
+    notebook.metadata["kernelspec"] = {
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+        "name": "python3",
+    }
+    notebook.metadata["language_info"] = {
+        "codemirror_mode": {"name": "ipython", "version": 3},
+        "file_extension": ".py",
+        "mimetype": "text/x-python",
+        "name": "python",
+        "nbconvert_exporter": "python",
+        "pygments_lexer": "ipython3",
+        "version": sys.version.split()[0],
+    }
+    saved = jupytext.writes(notebook, fmt="md:myst", config=config)
+    assert saved == path.read_text(encoding="utf-8")
+
+
+def test_figure_displays_without_nbformat(monkeypatch):
+    """JupyterLite (Pyodide) has no nbformat offline; plotly's show() would refuse, so a
+    BookFigure then displays its plotly JSON directly."""
+    import importlib.util
+
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    from widgets import names
+
+    monkeypatch.delenv("BACKMICE_BOOK", raising=False)
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "nbformat" else real_find_spec(name, *a),
+    )
+    figure = names.figure()
+    InteractiveShell.instance()
+    with capture_output() as captured:
+        figure._ipython_display_()
+    (shown,) = captured.outputs
+    assert set(shown.data) == {"application/vnd.plotly.v1+json"}
+    assert shown.data["application/vnd.plotly.v1+json"]["data"] == figure.to_dict()["data"]
