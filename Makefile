@@ -11,7 +11,7 @@ PORT ?= 8000
 SOURCES := $(shell find chapters widgets data _ext -type f \( -name '*.md' -o -name '*.py' -o -name '*.csv' \) 2>/dev/null) \
            _config.yml _toc.yml intro.md references.bib
 
-.PHONY: book test lint serve clean bench pdf notebooks wheel
+.PHONY: book test lint serve clean bench pdf notebooks wheel lite
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,12 @@ $(WHEEL): $(VENV)/.lite-installed pyproject.toml $(shell find widgets -name '*.p
 	$(BIN)/python -m pip wheel --quiet --no-deps --no-build-isolation --wheel-dir _build/dist .
 
 $(HTML)/index.html: $(WHEEL)
+
+## lite: the offline JupyterLite site with every chapter, _build/html/lite/ (part of `make book`)
+lite: $(HTML)/index.html $(WHEEL) $(VENV)/.lite-installed
+	$(BIN)/python tools/lite.py
+
+book: lite
 
 ## book: create .venv if needed, install requirements.txt, build _build/html strictly
 book: $(HTML)/index.html

@@ -36,6 +36,21 @@ COLAB_TAG = "colab-setup"
 SETUP_TAG = "book-setup"
 DIST_NAME = "backmice-book"
 
+#: What the book's package needs in JupyterLite, installed with piplite (the book's Live
+#: site serves each of them; no dependency resolution, so pybtex's optional PyYAML,
+#: not served, is not asked for).
+LITE_PACKAGES = (
+    "packaging",
+    "narwhals",
+    "plotly",
+    "comm",
+    "jupyterlab-widgets",
+    "widgetsnbextension",
+    "ipywidgets",
+    "latexcodec",
+    "pybtex",
+)
+
 #: The versions of requirements.txt, for the one package a bare Colab lacks.
 PYBTEX_PINS = ("pybtex==0.26.1", "latexcodec==3.0.1")
 
@@ -298,7 +313,7 @@ def setup_source(wheel: bytes) -> str:
         'if sys.platform == "emscripten":  # JupyterLite (Pyodide): from its package index\n'
         "    import piplite\n"
         "\n"
-        '    await piplite.install(["plotly", "ipywidgets", "latexcodec", "pybtex"])\n'
+        f"    await piplite.install({list(LITE_PACKAGES)!r}, deps=False)\n"
         f'use_bundled_book_package("{bundle}")\n'
     )
 
