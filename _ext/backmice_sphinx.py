@@ -15,7 +15,10 @@ It does these things, each in one place:
    ``_build/dist/``) bundled in its first cell, so it runs wherever it is saved; the
    wheel itself is served from ``_static/``. Points the Colab launch link at the
    same notebook kept in ``notebooks/``.
-5. Registers the ``author_year_etal`` citation style (``backmice_citations``) and
+5. Adds a "Live" launch entry to every chapter page: it opens the chapter in the
+   book's own offline JupyterLite site (``lite/``, built by ``tools/lite.py``), so
+   it needs no ``repository.url`` and no server (:func:`add_live_link`).
+6. Registers the ``author_year_etal`` citation style (``backmice_citations``) and
    fixes the bibliography's ARIA role (:func:`fix_citation_list_role`).
 """
 
@@ -95,6 +98,45 @@ def book_wheel(srcdir: Path) -> Path:
     return wheels[0]
 
 
+LIVE_APP = "lite/notebooks/index.html"
+
+
+def add_live_link(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Give a chapter page a launch entry "Live" that opens it in the book's JupyterLite.
+
+    It joins the theme's launch menu when there is one (``repository.url`` set), and
+    is a menu of its own otherwise.
+    """
+    source = Path(app.env.doc2path(pagename))
+    if not is_notebook_source(source) or "pathto" not in context:
+        return
+    url = f"{context['pathto'](LIVE_APP, 1)}?path={Path(pagename).name}.ipynb"
+    entry = {
+        "type": "link",
+        "url": url,
+        "text": "Live (in your browser)",
+        "tooltip": "Run this chapter in your browser: no install, no server",
+        "icon": "fas fa-play",
+        "label": "launch-live-button",
+    }
+    buttons = context.setdefault("header_buttons", [])
+    for group in buttons:
+        if group.get("label") == "launch-buttons":
+            group["buttons"].insert(0, entry)
+            return
+    buttons.append(
+        {
+            "type": "group",
+            "tooltip": "Launch",
+            "icon": "fas fa-rocket",
+            "buttons": [entry],
+            "label": "launch-buttons",
+        }
+    )
+
+
 def write_notebooks(app: Sphinx, exception: Exception | None) -> None:
     """Write plotly.js, the book's wheel and one unexecuted .ipynb per chapter."""
     if exception is not None or app.builder.format != "html":
@@ -163,5 +205,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", launch_buttons_need_repository)
     app.connect("html-page-context", add_page_assets, priority=400)
     app.connect("html-page-context", point_colab_at_notebooks, priority=502)
+    app.connect("html-page-context", add_live_link, priority=503)
     app.connect("build-finished", write_notebooks, priority=900)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
