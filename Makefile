@@ -44,6 +44,9 @@ $(WHEEL): $(VENV)/.lite-installed pyproject.toml $(shell find widgets -name '*.p
 
 $(HTML)/index.html: $(WHEEL)
 
+# The dev tools (jupyterlab) go on top of the hashed build tools (jupyter_server).
+$(VENV)/.dev-installed: $(VENV)/.lite-installed
+
 ## lite: the offline JupyterLite site with every chapter, _build/html/lite/ (part of `make book`)
 lite: $(HTML)/index.html $(WHEEL) $(VENV)/.lite-installed
 	$(BIN)/python tools/lite.py

@@ -11,6 +11,7 @@ import base64
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -450,3 +451,96 @@ def test_figure_displays_without_nbformat(monkeypatch):
     (shown,) = captured.outputs
     assert set(shown.data) == {"application/vnd.plotly.v1+json"}
     assert shown.data["application/vnd.plotly.v1+json"]["data"] == figure.to_dict()["data"]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture()
+def jupyterlab(tmp_path):
+    """JupyterLab on loopback over a git copy of the chapter's files; (url, folder)."""
+    folder = tmp_path / "book"
+    for name in ("widgets", "data", "chapters"):
+        shutil.copytree(ROOT / name, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("references.bib", "jupytext.toml", ".gitignore"):
+        shutil.copyfile(ROOT / name, folder / name)
+    git = ["git", "-C", str(folder), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "chapters"], check=True)
+    settings = tmp_path / "lab-settings" / "@jupyterlab" / "docmanager-extension"
+    settings.mkdir(parents=True)
+    viewers = {"defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}}
+    (settings / "plugin.jupyterlab-settings").write_text(json.dumps(viewers), encoding="utf-8")
+    tracker = tmp_path / "lab-settings" / "@jupyterlab" / "notebook-extension"
+    tracker.mkdir(parents=True)
+    whole = {"windowingMode": "none"}  # every cell in the page, so all of it can be read
+    (tracker / "tracker.jupyterlab-settings").write_text(json.dumps(whole), encoding="utf-8")
+    port, token = _free_port(), "backmice-test"
+    env = {**_clean_env(), "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "lab-settings")}
+    env["JUPYTER_RUNTIME_DIR"] = str(tmp_path / "runtime")
+    command = [str(Path(sys.executable).parent / "jupyter-lab"), "--no-browser"]
+    command += [f"--port={port}", "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}"]
+    command += [f"--ServerApp.root_dir={folder}", "--allow-root"]
+    command += ["--LabApp.extension_manager=readonly"]
+    command += ["--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    server = subprocess.Popen(
+        command,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        import urllib.request
+
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        yield url, token, folder
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_chapter_opened_in_jupyterlab_runs_saves_and_leaves_git_clean(jupyterlab, context):
+    """Open a chapter .md as a notebook in JupyterLab (jupytext), run all, save (what
+    autosave does): git status stays clean and no raw citation markup is shown (the
+    MyST renderer, jupyterlab-myst, draws roles and directives)."""
+    url, token, folder = jupyterlab
+    page = context.new_page()
+    page.goto(f"{url}/lab/tree/chapters/04-treatments.md?token={token}")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
+    page.wait_for_timeout(2_000)
+    dialog = page.locator(".jp-Dialog button", has_text="Select")
+    if dialog.count():  # JupyterLab asks to confirm the chapter's kernel, as for a reader
+        dialog.first.click()
+    page.get_by_role("menuitem", name="Run").click()
+    page.get_by_text("Run All Cells", exact=True).click()
+    page.wait_for_selector(".jp-Notebook .js-plotly-plot", timeout=120_000)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.jp-InputArea-prompt')]"
+        ".every(p => !p.textContent.includes('*'))",
+        timeout=120_000,
+    )
+    page.keyboard.press("Control+s")
+    page.wait_for_timeout(3_000)
+    status = subprocess.run(
+        ["git", "-C", str(folder), "status", "--porcelain"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert status.stdout == ""
+    shown = page.locator(".jp-Notebook").inner_text()
+    assert "Treatments" in shown and "Recurrence and what is unknown" in shown
+    assert "{cite" not in shown and "{term}" not in shown and ":::{" not in shown

@@ -38,6 +38,12 @@ sys.path[:0] = [str(ROOT / "_ext")]
 
 from backmice_notebooks import is_notebook_source, notebook_text  # noqa: E402
 
+#: The JupyterLab extensions the Live site needs: the Pyodide kernel, widgets, plotly.
+LAB_EXTENSIONS = (
+    "@jupyterlite/pyodide-kernel-extension",
+    "@jupyter-widgets/jupyterlab-manager",
+    "jupyterlab-plotly",
+)
 #: The Pyodide kernel as JupyterLite names it.
 LITE_KERNEL = {"display_name": "Python (Pyodide)", "language": "python", "name": "python"}
 _PIN = re.compile(r"^(?P<name>[\w.-]+)==(?P<version>\S+)\s+--hash=sha256:(?P<sha>[0-9a-f]{64})")
@@ -187,7 +193,10 @@ def build() -> str:
     command = [str(Path(sys.executable).parent / "jupyter"), "lite", "build"]
     command += ["--lite-dir", str(stage), "--contents", str(stage / "files")]
     command += ["--output-dir", str(OUTPUT), "--apps", "notebooks"]
-    command += ["--no-sourcemaps", "--no-unused-shared-packages"]
+    command += ["--no-sourcemaps", "--no-unused-shared-packages", "--ignore-sys-prefix"]
+    labextensions = Path(sys.prefix) / "share" / "jupyter" / "labextensions"
+    for name in LAB_EXTENSIONS:  # only these, whatever else the environment holds
+        command += [f"--LiteBuildConfig.federated_extensions={labextensions / name}"]
     for path in [*piplite, wheel]:
         command += ["--piplite-wheels", str(path)]
     subprocess.run(command, check=True, cwd=stage, capture_output=True)
