@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 HTML := _build/html
 PORT ?= 8000
 
-.PHONY: book test lint serve clean bench pdf notebooks FORCE
+.PHONY: book test lint serve clean bench pdf notebooks wheel lite FORCE
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -23,11 +23,38 @@ $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.book-installed
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# The book's package: widgets/ with data/ and references.bib inside (see pyproject.toml).
+# Built before the pages, which bundle it into every chapter download and serve it
+# from _static/ (see _ext/backmice_sphinx.py).
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
+WHEEL := _build/dist/backmice_book-$(VERSION)-py3-none-any.whl
+
+$(VENV)/.lite-installed: requirements-lite.txt $(VENV)/.book-installed
+	$(BIN)/python -m pip install --quiet --require-hashes --only-binary=:all: -r requirements-lite.txt
+	touch $@
+
+## wheel: build the book's package, _build/dist/backmice_book-VERSION-py3-none-any.whl
+wheel: $(WHEEL)
+
+$(WHEEL): $(VENV)/.lite-installed pyproject.toml $(shell find widgets -name '*.py') $(wildcard data/*.csv) references.bib
+	rm -rf _build/dist
+	$(BIN)/python -m pip wheel --quiet --no-deps --no-build-isolation --wheel-dir _build/dist .
+
+$(HTML)/index.html: $(WHEEL)
+
+# The dev tools (jupyterlab) go on top of the hashed build tools (jupyter_server).
+$(VENV)/.dev-installed: $(VENV)/.lite-installed
+
+## lite: the offline JupyterLite site with every chapter, _build/html/lite/ (part of `make book`)
+lite: $(HTML)/index.html $(WHEEL) $(VENV)/.lite-installed
+	$(BIN)/python tools/lite.py
+
 ## book: create .venv if needed, install requirements.txt, check the data, build _build/html
-## strictly. Two runs in one checkout take turns (flock on _build/.lock, from util-linux).
+## strictly, then the offline JupyterLite site (_build/html/lite/). Two runs in one checkout
+## take turns (flock on _build/.lock, from util-linux).
 book:
 	@mkdir -p _build
-	@flock _build/.lock $(MAKE) --no-print-directory $(HTML)/index.html
+	@flock _build/.lock $(MAKE) --no-print-directory lite
 
 # What changed is decided by CONTENT, not timestamps, so a file replaced by `cp -p`,
 # `rsync -a` or an unpacked archive still rebuilds. A stamp holds the sha256 of its

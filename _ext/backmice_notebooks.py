@@ -1,24 +1,65 @@
 """The chapter notebooks (.ipynb), generated from the MyST sources in one place.
 
-The same notebook is offered by the download button of a chapter page (written by
-``backmice_sphinx`` into the built site) and kept in ``notebooks/`` for Colab, which
-opens notebooks only from a repository (``make notebooks`` writes them; a test
-checks they match the sources).
+The same notebook is kept in ``notebooks/`` (what Colab opens from a repository;
+``make notebooks`` writes them, a test checks they match the sources) and offered by
+the download button of a chapter page (written by ``backmice_sphinx`` into the built
+site), where it gains one more first cell: the book's package, bundled.
 
-When ``repository.url`` is set in ``_config.yml``, the notebook starts with a cell
-that, on Colab only, clones the repository and installs the two packages Colab lacks;
-elsewhere that cell does nothing.
+What a notebook holds:
+
+* its Markdown made readable in any Jupyter (:func:`readable_markdown`): citations
+  as author–year text linked to the DOI or PubMed record, glossary terms as plain
+  words, admonitions as quotes, exercises numbered, solutions in ``<details>``,
+  list tables as Markdown tables; no MyST role or directive is left;
+* when ``repository.url`` is set in ``_config.yml``, a cell that, on Colab only,
+  installs the book's package from the repository (elsewhere it does nothing);
+* in the download only, a setup cell (:func:`setup_source`) that makes
+  ``import widgets`` work wherever the file is saved: when the package is not
+  importable it unpacks the copy of the book's wheel bundled in the cell.
 """
 
 from __future__ import annotations
 
+import base64
+import functools
+import hashlib
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import jupytext
 import nbformat
 
+ROOT = Path(__file__).resolve().parent.parent
+BIB_FILE = ROOT / "references.bib"
 COLAB_TAG = "colab-setup"
-COLAB_DIR = "/content/backmice"
+SETUP_TAG = "book-setup"
+DIST_NAME = "backmice-book"
+
+#: What the book's package needs in JupyterLite, installed with piplite (the book's Live
+#: site serves each of them; no dependency resolution, so pybtex's optional PyYAML,
+#: not served, is not asked for).
+LITE_PACKAGES = (
+    "packaging",
+    "narwhals",
+    "plotly",
+    "comm",
+    "jupyterlab-widgets",
+    "widgetsnbextension",
+    "ipywidgets",
+    "latexcodec",
+    "pybtex",
+)
+
+#: The versions of requirements.txt, for the one package a bare Colab lacks.
+PYBTEX_PINS = ("pybtex==0.26.1", "latexcodec==3.0.1")
+
+_FENCE = re.compile(r"^(?P<fence>:{3,}|`{3,})\{(?P<name>[\w-]+)\}[ \t]*(?P<arg>.*)$")
+_OPTION = re.compile(r"^:(?P<key>[\w-]+):[ \t]*(?P<value>.*)$")
+_ROLE = re.compile(r"\{(?P<role>[\w:-]+)\}`(?P<text>[^`]*)`")
+_TARGET = re.compile(r"^\((?P<label>[\w-]+)\)=[ \t]*\n", re.MULTILINE)
+_TITLE_TARGET = re.compile(r"(?P<text>[^<]*?)\s*<(?P<target>[^>]+)>$")
+_ADMONITIONS = {"note", "tip", "hint", "important", "warning", "caution", "attention"}
 
 
 def is_notebook_source(path: Path) -> bool:
@@ -29,35 +70,269 @@ def is_notebook_source(path: Path) -> bool:
     return head.startswith("---") and "kernelspec:" in head
 
 
+# --- citations ---------------------------------------------------------------------
+
+
+@functools.cache
+def references(path: Path = BIB_FILE) -> dict[str, tuple[str, str, str]]:
+    """Every ``references.bib`` entry as ``(authors, year, link)`` for author–year text.
+
+    ``authors`` follows the book's style: one or two surnames, else "First et al."
+    (also for a list ending in ``others``); ``link`` is the DOI, else the PubMed
+    record, else empty.
+    """
+    from pybtex.database import parse_file
+    from pybtex.richtext import Text
+
+    result = {}
+    for key, entry in parse_file(str(path), bib_format="bibtex").entries.items():
+        people = entry.persons.get("author", [])
+        names = [" ".join(p.prelast_names + p.last_names) for p in people]
+        others = "others" in names
+        names = [Text.from_latex(name).render_as("text") for name in names if name != "others"]
+        if not names:
+            authors = entry.fields.get("title", key).split(" (")[0]
+        elif others or len(names) > 2:
+            authors = f"{names[0]} et al."
+        else:
+            authors = " and ".join(names)
+        year = entry.fields.get("year", "n.d.")
+        if entry.fields.get("doi"):
+            link = f"https://doi.org/{entry.fields['doi']}"
+        elif entry.fields.get("pubmed"):
+            link = f"https://pubmed.ncbi.nlm.nih.gov/{entry.fields['pubmed']}/"
+        else:
+            link = ""
+        result[key] = (authors, year, link)
+    return result
+
+
+def _linked(text: str, link: str) -> str:
+    """``text`` as a Markdown link to ``link`` (plain text when there is none)."""
+    return f"[{text}]({link})" if link else text
+
+
+def cite(keys: str, textual: bool = False) -> str:
+    """Author–year text for the comma-separated ``keys`` of a ``{cite}`` role.
+
+    Parenthetical: ``(Ries, 1937; Bicket et al., 2016)``; textual (``{cite:t}``):
+    ``Ries (1937) and Bicket et al. (2016)``. Each part links to its DOI or PubMed.
+    """
+    refs = references()
+    parts = []
+    for key in (k.strip() for k in keys.split(",") if k.strip()):
+        if key not in refs:
+            raise ValueError(f"argument 'keys' holds {key!r}, which is not in references.bib")
+        authors, year, link = refs[key]
+        parts.append(_linked(f"{authors} ({year})" if textual else f"{authors}, {year}", link))
+    return " and ".join(parts) if textual else "(" + "; ".join(parts) + ")"
+
+
+# --- MyST to plain Markdown -----------------------------------------------------------
+
+
+def _headings_and_captions(text: str) -> dict[str, str]:
+    """Labels defined in ``text``: ``(label)=`` before a heading, ``:name:`` of a table."""
+    labels = {}
+    for match in re.finditer(r"^\(([\w-]+)\)=[ \t]*\n#+[ \t]*(.+)$", text, re.MULTILINE):
+        labels[match.group(1)] = f"“{match.group(2).strip()}”"
+    for match in re.finditer(
+        r"^(?::{3,}|`{3,})\{table\}[ \t]*(.*)\n:name:[ \t]*([\w-]+)", text, re.M
+    ):
+        caption = re.split(r"[.:]", match.group(1), maxsplit=1)[0].strip()
+        labels[match.group(2)] = f"Table “{caption}”"
+    return labels
+
+
+def _chapter_title(docname: str, folder: Path) -> str:
+    """The first ``# `` heading of ``folder/docname.md`` (the docname when absent)."""
+    source = folder / f"{docname}.md"
+    if source.exists():
+        for line in source.read_text(encoding="utf-8").splitlines():
+            if line.startswith("# "):
+                return line[2:].strip()
+    return docname
+
+
+def _role(match: re.Match[str], labels: dict[str, str], folder: Path) -> str:
+    """Plain Markdown for one MyST role."""
+    role, text = match.group("role"), match.group("text")
+    titled = _TITLE_TARGET.match(text)
+    shown, target = (titled.group("text"), titled.group("target")) if titled else ("", text)
+    if role.startswith("cite"):
+        return cite(text, textual=role in {"cite:t", "cite:ts"})
+    if role == "doc":
+        return shown or f"“{_chapter_title(target, folder)}”"
+    if role in {"ref", "numref"}:
+        return shown or labels.get(target, target)
+    return shown or target  # {term}, {abbr} and any other role: its words
+
+
+def _list_table(body: str, header_rows: int) -> str:
+    """A MyST ``list-table`` body (``* - cell`` rows) as a Markdown pipe table."""
+    rows: list[list[str]] = []
+    for line in body.splitlines():
+        if line.startswith("* - "):
+            rows.append([line[4:].strip()])
+        elif line.startswith("  - ") and rows:
+            rows[-1].append(line[4:].strip())
+        elif line.strip() and rows:
+            rows[-1][-1] += " " + line.strip()
+    if not rows:
+        return body
+    width = max(len(row) for row in rows)
+    cells = [[c.replace("|", "\\|") for c in row] + [""] * (width - len(row)) for row in rows]
+    head = cells[0] if header_rows else [""] * width
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * width]
+    lines += ["| " + " | ".join(row) + " |" for row in cells[1 if header_rows else 0 :]]
+    return "\n".join(lines)
+
+
+def _quote(text: str) -> str:
+    """``text`` as a Markdown block quote."""
+    return "\n".join(f"> {line}".rstrip() for line in text.splitlines())
+
+
+def _directive(name: str, arg: str, options: dict[str, str], body: str, state: dict) -> str:
+    """Plain Markdown for one MyST directive (its body already converted)."""
+    if name == "admonition" or name in _ADMONITIONS:
+        title = arg or name.capitalize()
+        return _quote(f"**{title}**\n\n{body}")
+    if name == "exercise":
+        state["exercise"] = state.get("exercise", 0) + 1
+        state.setdefault("labels", {})[options.get("label", "")] = state["exercise"]
+        return f"**Exercise {state['exercise']}.** {body.lstrip()}"
+    if name in {"solution", "dropdown"}:
+        number = state.get("labels", {}).get(arg.strip())
+        summary = f"Solution to exercise {number}" if number else (arg or "Solution")
+        return f"<details>\n<summary>{summary}</summary>\n\n{body}\n\n</details>"
+    if name == "list-table":
+        table = _list_table(body, int(options.get("header-rows", "0") or 0))
+        return f"*{arg}*\n\n{table}" if arg else table
+    if name in {"table", "figure"}:
+        return f"*{arg}*\n\n{body}" if arg else body
+    return f"**{arg}**\n\n{body}" if arg else body
+
+
+def _directives(text: str, state: dict) -> str:
+    """Replace every fenced MyST directive in ``text`` (nested ones too)."""
+    lines = text.split("\n")
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        opening = _FENCE.match(lines[index])
+        if not opening:
+            out.append(lines[index])
+            index += 1
+            continue
+        fence = opening.group("fence")
+        end = index + 1
+        while end < len(lines) and lines[end].rstrip() != fence:
+            end += 1
+        block = lines[index + 1 : end]
+        options = {}
+        while block and _OPTION.match(block[0]):
+            option = _OPTION.match(block[0])
+            options[option.group("key")] = option.group("value").strip()
+            block = block[1:]
+        body = _directives("\n".join(block).strip("\n"), state)
+        out.append(_directive(opening.group("name"), opening.group("arg"), options, body, state))
+        index = end + 1
+    return "\n".join(out)
+
+
+def readable_markdown(text: str, folder: Path, labels: dict[str, str], state: dict) -> str:
+    """One Markdown cell with its MyST roles, targets and directives made plain.
+
+    ``labels`` maps the chapter's ``(label)=`` targets and table names to words;
+    ``state`` carries the exercise numbers from cell to cell.
+    """
+    text = _TARGET.sub("", text)
+    text = _directives(text, state)
+    replace: Callable[[re.Match[str]], str] = lambda m: _role(m, labels, folder)  # noqa: E731
+    return _ROLE.sub(replace, text)
+
+
+# --- the notebook ---------------------------------------------------------------------
+
+
 def colab_setup(repository_url: str, branch: str) -> str:
-    """Source of the Colab-only setup cell for ``repository_url`` at ``branch``."""
+    """Source of the Colab-only cell that installs the book's package from the repository."""
     return (
-        "# On Colab only: fetch the book's code and data, then work from its chapters/.\n"
-        "# Everywhere else (JupyterLab, JupyterHub, Binder) this cell does nothing.\n"
-        "import os\n"
+        "# On Colab only: install the book's package (its code and data) from the repository.\n"
+        "# Everywhere else (JupyterLab, JupyterHub, Binder, JupyterLite) this cell does nothing.\n"
         "import subprocess\n"
         "import sys\n"
         "\n"
         'if "google.colab" in sys.modules:\n'
-        f'    if not os.path.isdir("{COLAB_DIR}"):\n'
+        "    subprocess.run(\n"
+        '        [sys.executable, "-m", "pip", "install", "--quiet",\n'
+        f'         "{DIST_NAME} @ git+{repository_url}@{branch}"],\n'
+        "        check=True,\n"
+        "    )\n"
+    )
+
+
+def setup_source(wheel: bytes) -> str:
+    """Source of the download's setup cell, with ``wheel`` (the book's package) bundled."""
+    digest = hashlib.sha256(wheel).hexdigest()[:12]
+    bundle = base64.b64encode(wheel).decode("ascii")
+    return (
+        "# Setup: makes `from widgets import ...` work wherever this notebook is saved.\n"
+        "# If the book's package is not installed (pip install backmice-book, or a clone of\n"
+        "# the book), it is unpacked from the copy of its wheel bundled at the end of this\n"
+        "# cell into a temporary folder. It needs plotly and ipywidgets, as in the book's\n"
+        "# requirements.txt; pybtex is installed with pip when it is missing (Colab); in\n"
+        "# JupyterLite all of them come from the site's package index (piplite).\n"
+        "import base64\n"
+        "import importlib.util\n"
+        "import io\n"
+        "import subprocess\n"
+        "import sys\n"
+        "import tempfile\n"
+        "import zipfile\n"
+        "from pathlib import Path\n"
+        "\n"
+        "\n"
+        "def use_bundled_book_package(bundle: str) -> None:\n"
+        '    """Unpack the bundled wheel (once) and put it first on sys.path."""\n'
+        '    if importlib.util.find_spec("widgets") is not None:\n'
+        "        return\n"
+        f'    folder = Path(tempfile.gettempdir()) / "{DIST_NAME}-{digest}"\n'
+        "    if not folder.exists():\n"
+        "        zipfile.ZipFile(io.BytesIO(base64.b64decode(bundle))).extractall(folder)\n"
+        "    sys.path.insert(0, str(folder))\n"
+        '    if importlib.util.find_spec("pybtex") is None and sys.platform != "emscripten":\n'
         "        subprocess.run(\n"
-        f'            ["git", "clone", "--depth", "1", "--branch", "{branch}",\n'
-        f'             "{repository_url}", "{COLAB_DIR}"],\n'
+        f'            [sys.executable, "-m", "pip", "install", "--quiet", '
+        f'"{PYBTEX_PINS[0]}", "{PYBTEX_PINS[1]}"],\n'
         "            check=True,\n"
         "        )\n"
-        "        subprocess.run(\n"
-        '            [sys.executable, "-m", "pip", "install", "--quiet", "pybtex", "latexcodec"],\n'
-        "            check=True,\n"
-        "        )\n"
-        f'    os.chdir("{COLAB_DIR}/chapters")\n'
+        "\n"
+        "\n"
+        'if sys.platform == "emscripten":  # JupyterLite (Pyodide): from its package index\n'
+        "    import piplite\n"
+        "\n"
+        f"    await piplite.install({list(LITE_PACKAGES)!r}, deps=False)\n"
+        f'use_bundled_book_package("{bundle}")\n'
     )
 
 
 def chapter_notebook(
-    source: Path, repository_url: str = "", branch: str = "main"
+    source: Path, repository_url: str = "", branch: str = "main", wheel: bytes | None = None
 ) -> nbformat.NotebookNode:
-    """The unexecuted notebook for one chapter (with the Colab cell when a URL is set)."""
+    """The unexecuted, readable notebook for one chapter.
+
+    With a repository URL it starts with the Colab cell; with ``wheel`` (the bytes of
+    the book's wheel) it starts with the setup cell that bundles it.
+    """
     notebook = jupytext.read(source)
+    full_text = source.read_text(encoding="utf-8")
+    labels = _headings_and_captions(full_text)
+    state: dict = {}
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            cell.source = readable_markdown(cell.source, source.parent, labels, state)
     if repository_url:
         cell = nbformat.v4.new_code_cell(
             colab_setup(repository_url, branch), metadata={"tags": [COLAB_TAG]}
@@ -65,9 +340,17 @@ def chapter_notebook(
         notebook.cells.insert(0, cell)
     for number, cell in enumerate(notebook.cells):
         cell.id = f"cell-{number}"  # stable ids: the same source gives the same file
+    if wheel is not None:
+        metadata = {"tags": [SETUP_TAG], "jupyter": {"source_hidden": True}}
+        setup = nbformat.v4.new_code_cell(setup_source(wheel), metadata=metadata)
+        setup.id = SETUP_TAG
+        notebook.cells.insert(0, setup)
     return notebook
 
 
-def notebook_text(source: Path, repository_url: str = "", branch: str = "main") -> str:
+def notebook_text(
+    source: Path, repository_url: str = "", branch: str = "main", wheel: bytes | None = None
+) -> str:
     """The chapter notebook serialised exactly as it is written to disk."""
-    return jupytext.writes(chapter_notebook(source, repository_url, branch), fmt="ipynb")
+    notebook = chapter_notebook(source, repository_url, branch, wheel)
+    return jupytext.writes(notebook, fmt="ipynb")

@@ -15,9 +15,15 @@ It does these things, each in one place:
 3. Unhooks sphinx-thebe (see :func:`drop_thebe`) and hides launch buttons until
    the repository URL is set.
 4. Offers every chapter as a ``.ipynb`` download, generated from the MyST source by
-   ``backmice_notebooks`` (no outputs, so it runs in a fresh kernel), and points the
-   Colab launch link at the same notebook kept in ``notebooks/``.
-5. Registers the ``author_year_etal`` citation style (``backmice_citations``) and
+   ``backmice_notebooks`` (no outputs, so it runs in a fresh kernel, readable
+   Markdown), with the book's package (the wheel ``make wheel`` builds into
+   ``_build/dist/``) bundled in its first cell, so it runs wherever it is saved; the
+   wheel itself is served from ``_static/``. Points the Colab launch link at the
+   same notebook kept in ``notebooks/``.
+5. Adds a "Live" launch entry to every chapter page: it opens the chapter in the
+   book's own offline JupyterLite site (``lite/``, built by ``tools/lite.py``), so
+   it needs no ``repository.url`` and no server (:func:`add_live_link`).
+6. Registers the ``author_year_etal`` citation style (``backmice_citations``) and
    fixes the bibliography's ARIA role (:func:`fix_citation_list_role`).
 """
 
@@ -25,6 +31,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -141,10 +148,65 @@ def point_colab_at_notebooks(
                 button["url"] = target
 
 
+def book_wheel(srcdir: Path) -> Path:
+    """The book's wheel built by ``make wheel`` (``_build/dist/backmice_book-*.whl``)."""
+    wheels = sorted((srcdir / "_build" / "dist").glob("backmice_book-*-py3-none-any.whl"))
+    if len(wheels) != 1:
+        raise FileNotFoundError(
+            f"expected one wheel in {srcdir / '_build' / 'dist'}, found {len(wheels)}: "
+            "build the book with `make book` (it runs `make wheel` first)"
+        )
+    return wheels[0]
+
+
+LIVE_APP = "lite/notebooks/index.html"
+
+
+def add_live_link(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Give a chapter page a launch entry "Live" that opens it in the book's JupyterLite.
+
+    It joins the theme's launch menu when there is one (``repository.url`` set), and
+    is a menu of its own otherwise.
+    """
+    source = Path(app.env.doc2path(pagename))
+    if not is_notebook_source(source) or "pathto" not in context:
+        return
+    url = f"{context['pathto'](LIVE_APP, 1)}?path={Path(pagename).name}.ipynb"
+    entry = {
+        "type": "link",
+        "url": url,
+        "text": "Live (in your browser)",
+        "tooltip": "Run this chapter in your browser: no install, no server",
+        "icon": "fas fa-play",
+        "label": "launch-live-button",
+    }
+    buttons = context.setdefault("header_buttons", [])
+    for group in buttons:
+        if group.get("label") == "launch-buttons":
+            group["buttons"].insert(0, entry)
+            return
+    buttons.append(
+        {
+            "type": "group",
+            "tooltip": "Launch",
+            "icon": "fas fa-rocket",
+            "buttons": [entry],
+            "label": "launch-buttons",
+        }
+    )
+
+
 def write_notebooks(app: Sphinx, exception: Exception | None) -> None:
-    """Write one unexecuted .ipynb per chapter into the HTML output."""
+    """Write the book's wheel and one unexecuted .ipynb per chapter into the HTML output."""
     if exception is not None or app.builder.format != "html":
         return
+    static = Path(app.outdir) / "_static"
+    static.mkdir(parents=True, exist_ok=True)
+    wheel = book_wheel(Path(app.srcdir))
+    shutil.copyfile(wheel, static / wheel.name)
+    wheel_bytes = wheel.read_bytes()
     url, branch = _repository(app)
     for docname in sorted(app.env.found_docs):
         source = Path(app.env.doc2path(docname))
@@ -152,7 +214,7 @@ def write_notebooks(app: Sphinx, exception: Exception | None) -> None:
             continue
         target = Path(app.outdir) / "_sources" / f"{docname}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(notebook_text(source, url, branch), encoding="utf-8")
+        target.write_text(notebook_text(source, url, branch, wheel_bytes), encoding="utf-8")
 
 
 def drop_thebe(app: Sphinx) -> None:
@@ -205,5 +267,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", check_plotly_bundle)
     app.connect("html-page-context", add_page_assets, priority=400)
     app.connect("html-page-context", point_colab_at_notebooks, priority=502)
+    app.connect("html-page-context", add_live_link, priority=503)
     app.connect("build-finished", write_notebooks, priority=900)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,9 +1,21 @@
-"""Each chapter page offers a .ipynb download that runs in a fresh kernel."""
+"""Chapter notebooks: downloads that run anywhere, readable in Jupyter, apps that never stall.
+
+Each chapter page offers a .ipynb download. It bundles the book's package (the wheel
+that `make book` builds and serves), so it runs from any folder in an environment
+that has only requirements.txt; its Markdown has no MyST syntax left.
+"""
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import re
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
 from pathlib import Path
 
 import nbformat
@@ -17,6 +29,30 @@ NOTEBOOK_PAGES = [
     if (ROOT / f"{name}.md").exists()
     and "kernelspec:" in (ROOT / f"{name}.md").read_text(encoding="utf-8")[:600]
 ]
+CHAPTERS = [n for n in NOTEBOOK_PAGES if n.startswith("chapters/")]
+WHEEL_GLOB = "backmice_book-*-py3-none-any.whl"
+
+#: MyST syntax that plain Jupyter shows raw: roles, directive fences, options, targets.
+MYST_SYNTAX = re.compile(
+    r"\{[\w:-]+\}`|^\s*(?::{3,}|`{3,})\{|^:[\w-]+:\s|^\([\w-]+\)=\s*$", re.MULTILINE
+)
+#: A per-cell timeout far above a normal app() cell (about 1-2 s here); a stalled cell
+#: used to sit out the whole timeout and then return as if nothing happened.
+CELL_TIMEOUT = 60
+STALL_LIMIT = 20.0
+REPEATS = 5
+
+
+def downloaded(book_html: Path, docname: str) -> nbformat.NotebookNode:
+    """The notebook a chapter page offers for download."""
+    return nbformat.read(book_html / "_sources" / f"{docname}.ipynb", as_version=4)
+
+
+def served_wheel(book_html: Path) -> Path:
+    """The book's wheel as the site serves it."""
+    wheels = sorted((book_html / "_static").glob(WHEEL_GLOB))
+    assert len(wheels) == 1, wheels
+    return wheels[0]
 
 
 def test_every_chapter_is_a_notebook():
@@ -29,42 +65,81 @@ def test_every_chapter_is_a_notebook():
 def test_page_offers_notebook_download(docname, book_html):
     page = (book_html / f"{docname}.html").read_text(encoding="utf-8")
     assert f"_sources/{docname}.ipynb" in page
-    notebook = nbformat.read(book_html / "_sources" / f"{docname}.ipynb", as_version=4)
+    notebook = downloaded(book_html, docname)
     assert notebook.metadata.kernelspec.name == "python3"
     assert not any(cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code")
 
 
-@pytest.mark.parametrize("docname", NOTEBOOK_PAGES)
-def test_downloaded_notebook_runs_in_a_fresh_kernel(docname, book_html, monkeypatch):
-    monkeypatch.delenv("BACKMICE_BOOK", raising=False)
-    notebook = nbformat.read(book_html / "_sources" / f"{docname}.ipynb", as_version=4)
-    # The live-app cells are tagged skip-execution for the static build; here they
-    # run too (no tag is skipped), so every app() is built in a real kernel.
-    client = NotebookClient(
-        notebook,
-        timeout=120,
-        kernel_name="python3",
-        skip_cells_with_tag="run-everything-in-this-test",
-        resources={"metadata": {"path": str(ROOT / os.path.dirname(docname))}},
+# --- the package -----------------------------------------------------------------------
+
+
+def test_wheel_holds_the_code_and_its_data(book_html):
+    wheel = served_wheel(book_html)
+    names = set(zipfile.ZipFile(wheel).namelist())
+    modules = {f"widgets/{p.name}" for p in (ROOT / "widgets").glob("*.py")}
+    data = {f"widgets/_bundled/data/{p.name}" for p in (ROOT / "data").glob("*.csv")}
+    assert modules <= names
+    assert data <= names
+    assert "widgets/_bundled/references.bib" in names
+    bundled_bib = zipfile.ZipFile(wheel).read("widgets/_bundled/references.bib")
+    assert bundled_bib == (ROOT / "references.bib").read_bytes()
+    assert (ROOT / "_build" / "dist" / wheel.name).read_bytes() == wheel.read_bytes()
+
+
+def test_installed_wheel_reads_its_bundled_data(book_html, fresh_venv, tmp_path):
+    """pip install of the served wheel works with no clone; the data come from the wheel."""
+    target = tmp_path / "site"
+    subprocess.run(
+        [
+            fresh_venv,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--target",
+            target,
+            str(served_wheel(book_html)),
+        ],
+        check=True,
     )
-    client.execute()
-    errors = [
-        output
-        for cell in notebook.cells
-        if cell.cell_type == "code"
-        for output in cell.outputs
-        if output.output_type == "error"
-    ]
-    assert errors == []
-    code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
-    figure_cells = [c for c in code_cells if re.search(r"\.(\w+_)?figure\(", c.source)]
-    for cell in figure_cells:
-        kinds = {key for output in cell.outputs for key in output.get("data", {})}
-        assert "application/vnd.plotly.v1+json" in kinds, "live figure expected"
-    app_cells = [c for c in code_cells if re.search(r"^\w+\.app\(", c.source, re.MULTILINE)]
-    for cell in app_cells:
-        kinds = {key for output in cell.outputs for key in output.get("data", {})}
-        assert "application/vnd.jupyter.widget-view+json" in kinds, "live app expected"
+    script = (
+        "import widgets.data as d, widgets.treatments as t;"
+        "print(d.DATA_DIR); print(len(t.load())); print(d.citation('ries1937'))"
+    )
+    result = subprocess.run(
+        [fresh_venv, "-c", script],
+        cwd=tmp_path,
+        env={**_clean_env(), "PYTHONPATH": str(target)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    data_dir, rows, citation = result.stdout.splitlines()
+    assert Path(data_dir) == target / "widgets" / "_bundled" / "data"
+    assert int(rows) > 0
+    assert citation.startswith("Ries (1937)")
+
+
+# --- downloads that run anywhere -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("docname", CHAPTERS)
+def test_download_bundles_the_served_wheel(docname, book_html):
+    first = downloaded(book_html, docname).cells[0]
+    assert first.cell_type == "code"
+    assert "book-setup" in first.metadata["tags"]
+    bundle = re.search(r'use_bundled_book_package\("([A-Za-z0-9+/=]+)"\)', first.source)
+    assert bundle is not None
+    assert base64.b64decode(bundle.group(1)) == served_wheel(book_html).read_bytes()
+
+
+@pytest.mark.parametrize("docname", CHAPTERS)
+def test_download_is_the_colab_notebook_plus_the_setup_cell(docname, book_html):
+    download = downloaded(book_html, docname)
+    committed = ROOT / "notebooks" / f"{Path(docname).name}.ipynb"
+    download.cells = download.cells[1:]
+    assert nbformat.writes(download) == nbformat.writes(nbformat.read(committed, as_version=4))
 
 
 def test_colab_notebooks_match_the_chapters():
@@ -78,16 +153,175 @@ def test_colab_notebooks_match_the_chapters():
     assert stale == [], "run `make notebooks` and commit notebooks/"
 
 
-@pytest.mark.parametrize("docname", [n for n in NOTEBOOK_PAGES if n.startswith("chapters/")])
-def test_download_is_the_colab_notebook(docname, book_html):
-    downloaded = (book_html / "_sources" / f"{docname}.ipynb").read_text(encoding="utf-8")
-    committed = (ROOT / "notebooks" / f"{Path(docname).name}.ipynb").read_text(encoding="utf-8")
-    assert downloaded == committed
+def _clean_env() -> dict[str, str]:
+    """This process's environment without the book-build flag or any PYTHONPATH."""
+    drop = {"BACKMICE_BOOK", "PYTHONPATH", "VIRTUAL_ENV"}
+    return {key: value for key, value in os.environ.items() if key not in drop}
+
+
+@pytest.fixture(scope="session")
+def fresh_venv(tmp_path_factory) -> str:
+    """A new virtualenv with requirements.txt only (no clone on its path); its python."""
+    folder = tmp_path_factory.mktemp("fresh-venv")
+    subprocess.run([sys.executable, "-m", "venv", folder], check=True)
+    python = str(folder / "bin" / "python")
+    subprocess.run(
+        [python, "-m", "pip", "install", "--quiet", "-r", ROOT / "requirements.txt"],
+        check=True,
+        env=_clean_env(),
+    )
+    return python
+
+
+@pytest.fixture(scope="session")
+def fresh_kernel(fresh_venv, tmp_path_factory) -> str:
+    """A kernelspec that starts the fresh virtualenv's python; its JUPYTER_PATH entry."""
+    share = tmp_path_factory.mktemp("jupyter")
+    spec = share / "kernels" / "fresh"
+    spec.mkdir(parents=True)
+    argv = [fresh_venv, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    kernel = {"argv": argv, "display_name": "fresh", "language": "python"}
+    (spec / "kernel.json").write_text(json.dumps(kernel), encoding="utf-8")
+    return str(share)
+
+
+def run_timed(notebook: nbformat.NotebookNode, folder: Path) -> list[float]:
+    """Run every cell (live-app cells too) in a fresh kernel; each cell's seconds."""
+    started: dict[int, float] = {}
+    seconds: dict[int, float] = {}
+
+    def start(cell: object, cell_index: int) -> None:
+        started[cell_index] = time.monotonic()
+
+    def complete(cell: object, cell_index: int, **kwargs: object) -> None:
+        seconds[cell_index] = time.monotonic() - started[cell_index]
+
+    NotebookClient(
+        notebook,
+        timeout=CELL_TIMEOUT,
+        kernel_name="fresh",
+        skip_cells_with_tag="no-cell-is-skipped-here",
+        on_cell_start=start,
+        on_cell_executed=complete,
+        resources={"metadata": {"path": str(folder)}},
+    ).execute()
+    return [seconds.get(index, 0.0) for index in range(len(notebook.cells))]
+
+
+@pytest.mark.parametrize("docname", CHAPTERS)
+def test_download_runs_anywhere_without_stalling(
+    docname, book_html, fresh_kernel, tmp_path, monkeypatch
+):
+    """Copied alone into an empty folder and run in a fresh virtualenv with
+    requirements.txt only: every cell runs, figures and apps appear, and no app()
+    cell stalls in REPEATS fresh kernels."""
+    for key in ("BACKMICE_BOOK", "PYTHONPATH"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("JUPYTER_PATH", fresh_kernel)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # the bundle unpacks here, not in /tmp
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    source = book_html / "_sources" / f"{docname}.ipynb"
+    (folder / source.name).write_bytes(source.read_bytes())
+    app_seconds = []
+    for _ in range(REPEATS):
+        notebook = nbformat.read(folder / source.name, as_version=4)
+        seconds = run_timed(notebook, folder)
+        errors = [
+            output
+            for cell in notebook.cells
+            if cell.cell_type == "code"
+            for output in cell.outputs
+            if output.output_type == "error"
+        ]
+        assert errors == []
+        code = [(i, c) for i, c in enumerate(notebook.cells) if c.cell_type == "code"]
+        figures = [c for _, c in code if re.search(r"\.(\w+_)?figure\(", c.source)]
+        assert figures
+        for cell in figures:
+            kinds = {key for output in cell.outputs for key in output.get("data", {})}
+            assert "application/vnd.plotly.v1+json" in kinds, "live figure expected"
+        apps = [(i, c) for i, c in code if re.search(r"^\w+\.app\(", c.source, re.MULTILINE)]
+        assert apps
+        for index, cell in apps:
+            kinds = {key for output in cell.outputs for key in output.get("data", {})}
+            assert "application/vnd.jupyter.widget-view+json" in kinds, "live app expected"
+            app_seconds.append(seconds[index])
+    assert len(app_seconds) >= REPEATS
+    assert max(app_seconds) < STALL_LIMIT, f"an app() cell stalled: {app_seconds}"
+    # The package came from the bundle, unpacked under this test's TMPDIR (no clone).
+    assert list(tmp_path.glob("backmice-book-*/widgets/__init__.py"))
+
+
+# --- readable in Jupyter -----------------------------------------------------------------
+
+
+def _markdown(notebook: nbformat.NotebookNode) -> str:
+    return "\n\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+
+
+@pytest.mark.parametrize("docname", CHAPTERS)
+def test_notebook_markdown_has_no_myst_syntax(docname, book_html):
+    for notebook in (
+        downloaded(book_html, docname),
+        nbformat.read(ROOT / "notebooks" / f"{Path(docname).name}.ipynb", as_version=4),
+    ):
+        text = _markdown(notebook)
+        assert MYST_SYNTAX.findall(text) == []
+        assert "{cite" not in text and "{term}" not in text
+        assert "**Exercise 1.**" in text and "<summary>Solution to exercise 1</summary>" in text
+        assert "> **Learning objectives**" in text
+
+
+def test_citations_read_as_author_year_with_links(book_html):
+    text = _markdown(downloaded(book_html, "chapters/01-terminology"))
+    # Bicket 2016 has a PubMed id, Cañis Parera 2021 a DOI, Ries 1937 neither.
+    assert "[Bicket et al. (2016)](https://pubmed.ncbi.nlm.nih.gov/27008292/)" in text
+    assert "[Cañis Parera et al., 2021](https://doi.org/10.1007/s40122-021-00321-5)" in text
+    assert "(Ries, 1937)" in text
+    assert "\\~" not in text  # LaTeX in names is decoded
+
+
+def test_list_table_becomes_a_markdown_table(book_html):
+    text = _markdown(downloaded(book_html, "chapters/01-terminology"))
+    assert "| Feature | Ordinary lipoma | Back mouse (as described in the literature) |" in text
+    assert "| Pain | Usually painless |" in text
+
+
+def test_readable_markdown_converts_each_construct():
+    from backmice_notebooks import readable_markdown
+
+    source = (
+        "(sec-a)=\n## Section A\n\nSee {ref}`sec-a`, {term}`fibrositis <Fibrositis>` and "
+        "{doc}`02-cluneal-nerves`; {cite:t}`ries1937` said so {cite:p}`bicket2016`.\n\n"
+        ":::{admonition} Careful\n:class: warning\n\nText.\n:::\n\n"
+        "```{exercise}\n:label: q1\n\nWhy?\n```\n\n```{solution} q1\n:class: dropdown\n\n"
+        "Because.\n```\n"
+    )
+    labels = {"sec-a": "“Section A”"}
+    text = readable_markdown(source, ROOT / "chapters", labels, {})
+    assert MYST_SYNTAX.findall(text) == []
+    assert "See “Section A”, fibrositis and “" in text
+    assert "Ries (1937) said so ([Bicket et al., 2016](" in text
+    assert "> **Careful**\n>\n> Text." in text
+    assert "**Exercise 1.** Why?" in text
+    assert "<details>\n<summary>Solution to exercise 1</summary>\n\nBecause.\n\n</details>" in text
+
+
+def test_unknown_citation_key_is_an_error():
+    from backmice_notebooks import cite
+
+    with pytest.raises(ValueError, match="keys"):
+        cite("nosuchkey2099")
+
+
+# --- Colab ---------------------------------------------------------------------------------
 
 
 def test_colab_setup_cell_is_harmless_elsewhere(tmp_path, monkeypatch):
-    """With a repository URL the notebook gains a Colab-only cell; outside Colab it
-    clones nothing, changes no directory, and the chapter still runs."""
+    """With a repository URL the notebook gains a Colab-only cell that installs the
+    book's package from the repository; outside Colab it installs nothing and changes
+    no directory, and the chapter still runs."""
     from backmice_notebooks import COLAB_TAG, chapter_notebook
 
     monkeypatch.delenv("BACKMICE_BOOK", raising=False)
@@ -95,7 +329,7 @@ def test_colab_setup_cell_is_harmless_elsewhere(tmp_path, monkeypatch):
     notebook = chapter_notebook(source, "https://github.com/example/backmice", "main")
     first = notebook.cells[0]
     assert COLAB_TAG in first.metadata["tags"]
-    assert "git" in first.source and "https://github.com/example/backmice" in first.source
+    assert "backmice-book @ git+https://github.com/example/backmice@main" in first.source
     notebook.cells.append(nbformat.v4.new_code_cell("import os; print(os.getcwd())"))
     chapters = ROOT / "chapters"
     NotebookClient(
@@ -105,7 +339,6 @@ def test_colab_setup_cell_is_harmless_elsewhere(tmp_path, monkeypatch):
         resources={"metadata": {"path": str(chapters)}},
     ).execute()
     assert notebook.cells[-1].outputs[0]["text"].strip() == str(chapters)
-    assert not Path("/content/backmice").exists()
 
 
 def test_colab_link_points_at_the_notebook():
@@ -129,3 +362,185 @@ def test_colab_link_points_at_the_notebook():
         "notebooks/02-cluneal-nerves.ipynb"
     )
     assert binder["url"].startswith("https://mybinder.org/")
+
+
+# --- the live apps ----------------------------------------------------------------------------
+
+
+def test_live_app_shows_its_figure_without_output_capture():
+    """The app writes its figure straight into the Output widget: no capture msg_id, so
+    no frontend has to echo outputs back to the kernel (the cause of the stall)."""
+    from widgets import treatments
+
+    app = treatments.app()
+    assert app.output.msg_id == ""
+    plotly, markdown = "application/vnd.plotly.v1+json", "text/markdown"
+
+    def parts() -> list[dict]:
+        """The forest plot, the interval sentence and the sample-size figure, in order
+        (plotly may add its own loader script first, depending on the renderer)."""
+        outputs = app.output.outputs
+        assert {o["output_type"] for o in outputs} == {"display_data"}
+        return [o["data"] for o in outputs if plotly in o["data"] or markdown in o["data"]]
+
+    shown = parts()
+    assert [plotly in d for d in shown] == [True, False, True]
+    assert markdown in shown[1]
+    app.controls["n"].value = 200
+    after = parts()
+    assert after[0][plotly] == shown[0][plotly]
+    assert after[1] != shown[1] and "200" in after[1][markdown]
+    assert after[2][plotly] != shown[2][plotly]
+    assert app.output.msg_id == ""
+
+
+# --- opening a chapter in JupyterLab rewrites nothing --------------------------------------
+
+
+@pytest.mark.parametrize("docname", CHAPTERS)
+def test_saving_a_chapter_from_jupyter_rewrites_nothing(docname):
+    """What JupyterLab's jupytext save does to a chapter .md: the kernel's metadata
+    (stock ipykernel: "Python 3 (ipykernel)", language_info) goes in, the repository's
+    jupytext.toml filters the header; the text written must equal the file."""
+    import jupytext
+    from jupytext.config import load_jupytext_config
+
+    path = ROOT / f"{docname}.md"
+    config = load_jupytext_config(str(path))
+    assert config is not None, "jupytext.toml at the repository root"
+    notebook = jupytext.read(path)
+    notebook.metadata["kernelspec"] = {
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+        "name": "python3",
+    }
+    notebook.metadata["language_info"] = {
+        "codemirror_mode": {"name": "ipython", "version": 3},
+        "file_extension": ".py",
+        "mimetype": "text/x-python",
+        "name": "python",
+        "nbconvert_exporter": "python",
+        "pygments_lexer": "ipython3",
+        "version": sys.version.split()[0],
+    }
+    saved = jupytext.writes(notebook, fmt="md:myst", config=config)
+    assert saved == path.read_text(encoding="utf-8")
+
+
+def test_figure_displays_without_nbformat(monkeypatch):
+    """JupyterLite (Pyodide) has no nbformat offline; plotly's show() would refuse, so a
+    BookFigure then displays its plotly JSON directly."""
+    import importlib.util
+
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    from widgets import names
+
+    monkeypatch.delenv("BACKMICE_BOOK", raising=False)
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "nbformat" else real_find_spec(name, *a),
+    )
+    figure = names.figure()
+    InteractiveShell.instance()
+    with capture_output() as captured:
+        figure._ipython_display_()
+    (shown,) = captured.outputs
+    assert set(shown.data) == {"application/vnd.plotly.v1+json"}
+    assert shown.data["application/vnd.plotly.v1+json"]["data"] == figure.to_dict()["data"]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture()
+def jupyterlab(tmp_path):
+    """JupyterLab on loopback over a git copy of the chapter's files; (url, folder)."""
+    folder = tmp_path / "book"
+    for name in ("widgets", "data", "chapters"):
+        shutil.copytree(ROOT / name, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("references.bib", "jupytext.toml", ".gitignore"):
+        shutil.copyfile(ROOT / name, folder / name)
+    git = ["git", "-C", str(folder), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "chapters"], check=True)
+    settings = tmp_path / "lab-settings" / "@jupyterlab" / "docmanager-extension"
+    settings.mkdir(parents=True)
+    viewers = {"defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}}
+    (settings / "plugin.jupyterlab-settings").write_text(json.dumps(viewers), encoding="utf-8")
+    tracker = tmp_path / "lab-settings" / "@jupyterlab" / "notebook-extension"
+    tracker.mkdir(parents=True)
+    whole = {"windowingMode": "none"}  # every cell in the page, so all of it can be read
+    (tracker / "tracker.jupyterlab-settings").write_text(json.dumps(whole), encoding="utf-8")
+    port, token = _free_port(), "backmice-test"
+    env = {**_clean_env(), "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "lab-settings")}
+    env["JUPYTER_RUNTIME_DIR"] = str(tmp_path / "runtime")
+    command = [str(Path(sys.executable).parent / "jupyter-lab"), "--no-browser"]
+    command += [f"--port={port}", "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}"]
+    command += [f"--ServerApp.root_dir={folder}", "--allow-root"]
+    command += ["--LabApp.extension_manager=readonly"]
+    command += ["--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    server = subprocess.Popen(
+        command,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        import urllib.request
+
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        yield url, token, folder
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_chapter_opened_in_jupyterlab_runs_saves_and_leaves_git_clean(jupyterlab, context):
+    """Open a chapter .md as a notebook in JupyterLab (jupytext), run all, save (what
+    autosave does): git status stays clean and no raw citation markup is shown (the
+    MyST renderer, jupyterlab-myst, draws roles and directives)."""
+    url, token, folder = jupyterlab
+    page = context.new_page()
+    page.goto(f"{url}/lab/tree/chapters/04-treatments.md?token={token}")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
+    page.wait_for_timeout(2_000)
+    dialog = page.locator(".jp-Dialog button", has_text="Select")
+    if dialog.count():  # JupyterLab asks to confirm the chapter's kernel, as for a reader
+        dialog.first.click()
+    page.get_by_role("menuitem", name="Run").click()
+    page.get_by_text("Run All Cells", exact=True).click()
+    page.wait_for_selector(".jp-Notebook .js-plotly-plot", timeout=120_000)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.jp-InputArea-prompt')]"
+        ".every(p => !p.textContent.includes('*'))",
+        timeout=120_000,
+    )
+    page.keyboard.press("Control+s")
+    page.wait_for_timeout(3_000)
+    status = subprocess.run(
+        ["git", "-C", str(folder), "status", "--porcelain"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert status.stdout == ""
+    shown = page.locator(".jp-Notebook").inner_text()
+    assert "Treatments" in shown and "Recurrence and what is unknown" in shown
+    assert "{cite" not in shown and "{term}" not in shown and ":::{" not in shown

@@ -32,8 +32,12 @@ import attrs
 import cattrs
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = ROOT / "data"
-BIB_FILE = ROOT / "references.bib"
+# In a clone the data sit at the repository root; the installed wheel (backmice-book)
+# carries its own copy inside the package, under widgets/_bundled/.
+_BUNDLED = Path(__file__).resolve().parent / "_bundled"
+_HOME = _BUNDLED if (_BUNDLED / "references.bib").is_file() else ROOT
+DATA_DIR = _HOME / "data"
+BIB_FILE = _HOME / "references.bib"
 
 _BIB_KEY = re.compile(r"^@\w+\s*\{\s*([^,\s]+)\s*,", re.MULTILINE)
 _INTEGER = re.compile(r"[+-]?[0-9]+")

@@ -3,6 +3,16 @@
 An app is a column of ipywidgets controls above the figure they drive. It keeps
 the current figure on ``app.figure`` so tests (and curious students) can inspect
 what the controls produced without a browser.
+
+The figure is shown by writing its display data into the ``Output`` widget's
+``outputs`` (:func:`display_outputs`), not by capturing ``display()`` inside
+``with output:``. Capturing makes the frontend echo every captured output back to
+the kernel as a comm message; a headless runner (nbclient, used by nbconvert,
+papermill and the tests) sends that echo on the shell socket while it waits on the
+same socket for the cell's reply, and pyzmq can then miss the reply's wake-up. The
+cell stalled until the runner's timeout (forever without one; see
+jupyter/nbclient#312). Setting ``outputs`` is a single kernel-to-frontend update
+that needs no echo, in JupyterLab, Notebook 7, Colab, JupyterLite and nbclient.
 """
 
 from __future__ import annotations
@@ -12,7 +22,6 @@ from typing import Any
 
 import ipywidgets as w
 import traitlets
-from IPython.display import display
 
 EDUCATION_NOTE = (
     "<p><strong>For learning only.</strong> This tool explores published numbers; "
@@ -49,11 +58,34 @@ class LiveApp(w.VBox):
         return {name: control.value for name, control in self.controls.items()}
 
     def _refresh(self, change: Any = None) -> None:
-        """Recompute the result from the controls and show it."""
+        """Recompute the result from the controls and show it (no output capture)."""
         self.result = self._render(**self.values())
-        self.output.clear_output(wait=True)
-        with self.output:
-            display(self.result)
+        self.output.outputs = display_outputs(self.result)
+
+
+def display_outputs(result: Any) -> tuple[dict[str, Any], ...]:
+    """What ``display(result)`` would publish, as nbformat outputs; nothing is sent.
+
+    IPython's own capture collects every display the result makes (a view may show
+    several figures and some text), so the app can hand them to its ``Output``
+    widget in one update.
+    """
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.display import display
+    from IPython.utils.capture import capture_output
+
+    InteractiveShell.instance()  # the kernel's shell; outside a kernel, a quiet one
+    with capture_output(stdout=True, stderr=True, display=True) as captured:
+        display(result)
+    outputs: list[dict[str, Any]] = []
+    for name, text in (("stdout", captured.stdout), ("stderr", captured.stderr)):
+        if text:
+            outputs.append({"output_type": "stream", "name": name, "text": text})
+    for shown in captured.outputs:
+        data = dict(shown.data)
+        metadata = dict(shown.metadata or {})
+        outputs.append({"output_type": "display_data", "data": data, "metadata": metadata})
+    return tuple(outputs)
 
 
 class CheckboxGroup(w.VBox):

@@ -148,8 +148,12 @@ class BookFigure(go.Figure):
         )
 
     def _ipython_display_(self) -> None:
-        """Book build: display our HTML bundle. Elsewhere: plotly's own display."""
-        if in_book_build():
+        """Book build: our HTML bundle. Without nbformat: the plotly JSON. Else plotly's own.
+
+        plotly's ``fig.show()`` refuses to render without nbformat, which Pyodide
+        (JupyterLite) cannot install offline; the plotly mimetype needs no nbformat.
+        """
+        if in_book_build() or not _has_nbformat():
             from IPython.display import display
 
             display(self._repr_mimebundle_(), raw=True)
@@ -159,15 +163,24 @@ class BookFigure(go.Figure):
     def _repr_mimebundle_(
         self, include: Any = None, exclude: Any = None, validate: bool = True, **kwargs: Any
     ) -> dict[str, Any]:
-        """Book build: HTML only. Elsewhere: plotly's own interactive output."""
+        """Book build: HTML only. Without nbformat: the plotly JSON. Else plotly's output."""
         if in_book_build():
             return {"text/html": self.to_book_html(), "text/plain": self.caption}
+        if not _has_nbformat():
+            return pio.renderers["plotly_mimetype"].to_mimebundle(self.to_dict())
         return super()._repr_mimebundle_(include, exclude, validate, **kwargs)
 
 
 def _compact(value: Any) -> str:
     """``value`` as compact JSON (plotly's encoder handles its own types)."""
     return json.dumps(value, separators=(",", ":"), cls=PlotlyJSONEncoder)
+
+
+def _has_nbformat() -> bool:
+    """True when nbformat can be imported (plotly's ``show`` needs it)."""
+    import importlib.util
+
+    return importlib.util.find_spec("nbformat") is not None
 
 
 def _cell(value: Any) -> str:

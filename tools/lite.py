@@ -1,0 +1,215 @@
+"""Build the book's offline JupyterLite site into ``_build/html/lite/`` (``make lite``).
+
+Every chapter notebook opens there in a Python that runs in the browser (Pyodide),
+with the book's package and its dependencies installed from the site's own files:
+
+* the Pyodide runtime from the npm package pinned in ``lite/pyodide.json`` (its
+  ``npm pack`` tarball is checked against the pinned sha512 integrity);
+* the wheels of ``lite/pyodide-requirements.txt`` from PyPI, each checked against
+  its pinned sha256: the kernel's start-up packages are served next to Pyodide,
+  listed in a copy of ``pyodide-lock.json`` whose hashes name these files; the
+  rest, with the book's own wheel, through piplite's index;
+* ``lite/jupyter-lite.json``: the kernel loads Pyodide from ``./static/pyodide/`` and
+  never falls back to PyPI, so no request leaves the site at run time.
+
+Downloads are cached in ``_build/lite-cache/``; when no input changed since the last
+build the site is left as it is, so a warm rebuild costs well under a second. The
+site holds only the notebooks app, without source maps.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LITE = ROOT / "lite"
+CACHE = ROOT / "_build" / "lite-cache"
+OUTPUT = ROOT / "_build" / "html" / "lite"
+STAMP = OUTPUT / ".inputs-sha256"
+sys.path[:0] = [str(ROOT / "_ext")]
+
+from backmice_notebooks import is_notebook_source, notebook_text  # noqa: E402
+
+#: The JupyterLab extensions the Live site needs: the Pyodide kernel, widgets, plotly.
+LAB_EXTENSIONS = (
+    "@jupyterlite/pyodide-kernel-extension",
+    "@jupyter-widgets/jupyterlab-manager",
+    "jupyterlab-plotly",
+)
+#: The Pyodide kernel as JupyterLite names it.
+LITE_KERNEL = {"display_name": "Python (Pyodide)", "language": "python", "name": "python"}
+_PIN = re.compile(r"^(?P<name>[\w.-]+)==(?P<version>\S+)\s+--hash=sha256:(?P<sha>[0-9a-f]{64})")
+
+
+def pins() -> dict[str, tuple[str, str]]:
+    """``lite/pyodide-requirements.txt`` as ``{name: (version, sha256)}``."""
+    result = {}
+    for line in (LITE / "pyodide-requirements.txt").read_text(encoding="utf-8").splitlines():
+        match = _PIN.match(line)
+        if match:
+            name = match.group("name").lower().replace("_", "-")
+            result[name] = (match.group("version"), match.group("sha"))
+    return result
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def fetch_pyodide(spec: dict) -> Path:
+    """The Pyodide runtime files from the pinned npm tarball (cached); their folder."""
+    tarball = CACHE / f"{spec['package']}-{spec['version']}.tgz"
+    if not tarball.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            ["npm", "pack", f"{spec['package']}@{spec['version']}", "--pack-destination", CACHE],
+            check=True,
+            capture_output=True,
+        )
+    digest = base64.b64encode(hashlib.sha512(tarball.read_bytes()).digest()).decode()
+    if f"sha512-{digest}" != spec["integrity"]:
+        tarball.unlink()
+        raise SystemExit(f"{tarball.name}: integrity does not match lite/pyodide.json")
+    folder = CACHE / f"pyodide-{spec['version']}"
+    if not all((folder / name).exists() for name in spec["files"]):
+        folder.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(tarball) as archive:
+            for name in spec["files"]:
+                member = archive.extractfile(f"package/{name}")
+                if member is None:
+                    raise SystemExit(f"{tarball.name} has no {name}")
+                (folder / name).write_bytes(member.read())
+    return folder
+
+
+def fetch_wheels() -> dict[str, Path]:
+    """Every pinned wheel, downloaded once from PyPI and checked; by package name."""
+    wanted = pins()
+    folder = CACHE / "wheels"
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def present() -> dict[str, Path]:
+        found = {}
+        for path in folder.glob("*.whl"):
+            name = path.name.split("-")[0].lower().replace("_", "-")
+            if name in wanted and _sha256(path) == wanted[name][1]:
+                found[name] = path
+        return found
+
+    found = present()
+    if set(found) != set(wanted):
+        download = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps"]
+        download += ["--require-hashes", "--only-binary=:all:", "--python-version", "3.14"]
+        download += ["--dest", str(folder), "-r", str(LITE / "pyodide-requirements.txt")]
+        subprocess.run(download, check=True)
+        found = present()
+    missing = sorted(set(wanted) - set(found))
+    if missing:
+        raise SystemExit(f"wheels missing or with the wrong hash: {missing}")
+    return found
+
+
+def write_contents(folder: Path, wheel: Path) -> None:
+    """The chapter notebooks (as downloaded from the book) into ``folder``."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    for source in sorted((ROOT / "chapters").glob("*.md")):
+        if is_notebook_source(source):
+            notebook = json.loads(notebook_text(source, wheel=wheel.read_bytes()))
+            notebook["metadata"]["kernelspec"] = LITE_KERNEL  # opens with no kernel dialog
+            text = json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
+            (folder / f"{source.stem}.ipynb").write_text(text, encoding="utf-8")
+
+
+def serve_pyodide(runtime: Path, wheels: dict[str, Path], startup: list[str], target: Path) -> None:
+    """Pyodide and its start-up wheels into ``target``, with a lock naming those files."""
+    target.mkdir(parents=True, exist_ok=True)
+    lock = json.loads((runtime / "pyodide-lock.json").read_text(encoding="utf-8"))
+    packages = lock["packages"]
+    for name in startup:
+        wheel = wheels[name]
+        entry = packages[name]
+        if entry["file_name"] != wheel.name:
+            raise SystemExit(f"pyodide-lock.json wants {entry['file_name']}, pinned {wheel.name}")
+        entry["sha256"] = _sha256(wheel)
+        shutil.copyfile(wheel, target / wheel.name)
+    for name in json.loads((LITE / "pyodide.json").read_text(encoding="utf-8"))["files"]:
+        if name != "pyodide-lock.json":
+            shutil.copyfile(runtime / name, target / name)
+    (target / "pyodide-lock.json").write_text(json.dumps(lock), encoding="utf-8")
+
+
+def inputs_digest(paths: list[Path]) -> str:
+    """One sha256 over the given files (names and bytes)."""
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def book_wheel() -> Path:
+    """The book's own wheel, built by ``make wheel``."""
+    wheels = sorted((ROOT / "_build" / "dist").glob("backmice_book-*-py3-none-any.whl"))
+    if len(wheels) != 1:
+        raise SystemExit("run `make wheel` first (expected one wheel in _build/dist)")
+    return wheels[0]
+
+
+def build() -> str:
+    """Build the site unless its inputs are unchanged; return what was done."""
+    wheel = book_wheel()
+    sources = [p for p in (ROOT / "chapters").glob("*.md") if is_notebook_source(p)]
+    inputs = [
+        wheel,
+        *LITE.glob("*"),
+        *sources,
+        Path(__file__),
+        ROOT / "_ext" / "backmice_notebooks.py",
+    ]
+    digest = inputs_digest(inputs)
+    if STAMP.exists() and STAMP.read_text(encoding="utf-8") == digest:
+        return "unchanged"
+    spec = json.loads((LITE / "pyodide.json").read_text(encoding="utf-8"))
+    runtime = fetch_pyodide(spec)
+    wheels = fetch_wheels()
+    stage = CACHE / "stage"
+    if stage.exists():
+        shutil.rmtree(stage)
+    stage.mkdir(parents=True)
+    shutil.copyfile(LITE / "jupyter-lite.json", stage / "jupyter-lite.json")
+    write_contents(stage / "files", wheel)
+    piplite = [w for name, w in sorted(wheels.items()) if name not in spec["startup"]]
+    if OUTPUT.exists():
+        shutil.rmtree(OUTPUT)
+    command = [str(Path(sys.executable).parent / "jupyter"), "lite", "build"]
+    command += ["--lite-dir", str(stage), "--contents", str(stage / "files")]
+    command += ["--output-dir", str(OUTPUT), "--apps", "notebooks"]
+    command += ["--no-sourcemaps", "--no-unused-shared-packages", "--ignore-sys-prefix"]
+    labextensions = Path(sys.prefix) / "share" / "jupyter" / "labextensions"
+    for name in LAB_EXTENSIONS:  # only these, whatever else the environment holds
+        command += [f"--LiteBuildConfig.federated_extensions={labextensions / name}"]
+    for path in [*piplite, wheel]:
+        command += ["--piplite-wheels", str(path)]
+    subprocess.run(command, check=True, cwd=stage, capture_output=True)
+    serve_pyodide(runtime, wheels, spec["startup"], OUTPUT / "static" / "pyodide")
+    STAMP.write_text(digest, encoding="utf-8")
+    return "built"
+
+
+def main() -> int:
+    """Build (or keep) the Live site and say which."""
+    print(f"lite: {build()} {OUTPUT.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
