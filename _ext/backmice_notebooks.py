@@ -40,6 +40,9 @@ DIST_NAME = "backmice-book"
 #: site serves each of them; no dependency resolution, so pybtex's optional PyYAML,
 #: not served, is not asked for).
 LITE_PACKAGES = (
+    "typing-extensions",
+    "attrs",
+    "cattrs",
     "packaging",
     "narwhals",
     "plotly",
@@ -52,7 +55,11 @@ LITE_PACKAGES = (
 )
 
 #: The versions of requirements.txt, for the one package a bare Colab lacks.
-PYBTEX_PINS = ("pybtex==0.26.1", "latexcodec==3.0.1")
+#: Packages of the book's stack that a plain Jupyter (Colab) may lack: module -> pins.
+MISSING_PINS = {
+    "pybtex": ("pybtex==0.26.1", "latexcodec==3.0.1"),
+    "cattrs": ("attrs==26.1.0", "cattrs==26.2.1"),
+}
 
 _FENCE = re.compile(r"^(?P<fence>:{3,}|`{3,})\{(?P<name>[\w-]+)\}[ \t]*(?P<arg>.*)$")
 _OPTION = re.compile(r"^:(?P<key>[\w-]+):[ \t]*(?P<value>.*)$")
@@ -282,7 +289,7 @@ def setup_source(wheel: bytes) -> str:
         "# If the book's package is not installed (pip install backmice-book, or a clone of\n"
         "# the book), it is unpacked from the copy of its wheel bundled at the end of this\n"
         "# cell into a temporary folder. It needs plotly and ipywidgets, as in the book's\n"
-        "# requirements.txt; pybtex is installed with pip when it is missing (Colab); in\n"
+        "# requirements.txt; pybtex and cattrs are installed with pip when missing (Colab); in\n"
         "# JupyterLite all of them come from the site's package index (piplite).\n"
         "import base64\n"
         "import importlib.util\n"
@@ -302,12 +309,12 @@ def setup_source(wheel: bytes) -> str:
         "    if not folder.exists():\n"
         "        zipfile.ZipFile(io.BytesIO(base64.b64decode(bundle))).extractall(folder)\n"
         "    sys.path.insert(0, str(folder))\n"
-        '    if importlib.util.find_spec("pybtex") is None and sys.platform != "emscripten":\n'
-        "        subprocess.run(\n"
-        f'            [sys.executable, "-m", "pip", "install", "--quiet", '
-        f'"{PYBTEX_PINS[0]}", "{PYBTEX_PINS[1]}"],\n'
-        "            check=True,\n"
-        "        )\n"
+        f"    needed = {dict(MISSING_PINS)!r}\n"
+        "    missing = [pin for module, pins in needed.items()\n"
+        "               if importlib.util.find_spec(module) is None for pin in pins]\n"
+        '    if missing and sys.platform != "emscripten":\n'
+        '        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *missing],\n'
+        "                       check=True)\n"
         "\n"
         "\n"
         'if sys.platform == "emscripten":  # JupyterLite (Pyodide): from its package index\n'
