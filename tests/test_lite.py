@@ -86,7 +86,8 @@ def test_live_chapter_runs_offline(docname, book_url, book_html, context):
     errors = page.locator(".jp-OutputArea-output").all_inner_texts()
     assert [t for t in errors if "Traceback" in t or "Error" in t] == []
     before = page.evaluate(SHOWN)
-    app = page.locator(".widget-vbox").last
+    # The last cell that shows an app (an app may hold several columns of controls).
+    app = page.locator(".jp-CodeCell").filter(has=page.locator(".widget-vbox")).last
     selects = app.locator("select")
     if selects.count():
         control = selects.first
