@@ -372,26 +372,27 @@ def test_live_app_shows_its_figure_without_output_capture():
     no frontend has to echo outputs back to the kernel (the cause of the stall)."""
     from widgets import treatments
 
-    app = treatments.app()
-    assert app.output.msg_id == ""
+    forest, size = treatments.app().children  # two apps, one column
+    assert forest.output.msg_id == "" and size.output.msg_id == ""
     plotly, markdown = "application/vnd.plotly.v1+json", "text/markdown"
 
-    def parts() -> list[dict]:
-        """The forest plot, the interval sentence and the sample-size figure, in order
-        (plotly may add its own loader script first, depending on the renderer)."""
+    def parts(app) -> list[dict]:
+        """The app's plots and sentences, in order (plotly may add a loader first)."""
         outputs = app.output.outputs
         assert {o["output_type"] for o in outputs} == {"display_data"}
         return [o["data"] for o in outputs if plotly in o["data"] or markdown in o["data"]]
 
-    shown = parts()
-    assert [plotly in d for d in shown] == [True, False, True]
-    assert markdown in shown[1]
-    app.controls["n"].value = 200
-    after = parts()
-    assert after[0][plotly] == shown[0][plotly]
-    assert after[1] != shown[1] and "200" in after[1][markdown]
-    assert after[2][plotly] != shown[2][plotly]
-    assert app.output.msg_id == ""
+    assert [plotly in d for d in parts(forest)] == [True]
+    shown = parts(size)
+    assert [plotly in d for d in shown] == [False, True]
+    assert markdown in shown[0]
+    before_forest = parts(forest)
+    size.controls["n"].value = 200
+    after = parts(size)
+    assert after[0] != shown[0] and "200" in after[0][markdown]
+    assert after[1][plotly] != shown[1][plotly]
+    assert parts(forest) == before_forest
+    assert forest.output.msg_id == "" and size.output.msg_id == ""
 
 
 # --- opening a chapter in JupyterLab rewrites nothing --------------------------------------
