@@ -205,8 +205,12 @@ def _check_menus(page: Page, index: int, report: PageReport) -> None:
                     options = plot.locator(
                         "g.updatemenu-dropdown-button-group g.updatemenu-dropdown-button"
                     )
-                    # Open the list; on a loaded machine it can take a while to draw,
-                    # and a second click on the header would close it again.
+                    # The list of the menu used before must be gone first, or its
+                    # entries would be taken for this menu's. Then open the list; on a
+                    # loaded machine it can take a while to draw, and a second click on
+                    # the header would close it again.
+                    with contextlib.suppress(Error):
+                        options.first.wait_for(state="detached", timeout=3000)
                     for _ in range(3):
                         group.locator("g.updatemenu-header").click(force=True)
                         with contextlib.suppress(Error):
