@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 import pytest
+from csvedit import line_of, with_cells
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -24,27 +22,6 @@ def _row(study: str, year: int, label: str) -> prevalence.PrevalenceRow:
     ]
     assert len(matches) == 1, (study, year, label)
     return matches[0]
-
-
-def _with_cells(line: int, **changes: str) -> str:
-    """The file's text with cells of file line ``line`` (header = 1) replaced."""
-    lines = list(CSV_LINES)
-    names = next(csv.reader([lines[0]]))
-    cells = next(csv.reader([lines[line - 1]]))
-    for column, value in changes.items():
-        cells[names.index(column)] = value
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="").writerow(cells)
-    lines[line - 1] = buffer.getvalue()
-    return "\n".join(lines) + "\n"
-
-
-def _line(study: str, label: str) -> int:
-    """The file line (header = 1) of the row with this study and label."""
-    for number, cells in enumerate(csv.reader(CSV_LINES), start=1):
-        if cells[0] == study and cells[2] == label:
-            return number
-    raise AssertionError((study, label))
 
 
 # ----------------------------------------------------------------------------- data
@@ -168,9 +145,9 @@ def test_estimate_and_interval_are_the_wilson_interval_from_widgets_stats():
     ],
 )
 def test_broken_rows_name_line_and_field(row, column, value, field, reason):
-    line = _line(*row)
+    line = line_of(CSV_LINES, *row)
     with pytest.raises(DataError) as error:
-        parse_rows(_with_cells(line, **{column: value}), prevalence.PrevalenceRow, FILE)
+        parse_rows(with_cells(CSV_LINES, line, **{column: value}), prevalence.PrevalenceRow, FILE)
     message = str(error.value)
     assert message.startswith(f"{FILE}, line {line}, field '{field}': "), message
     assert reason in message
@@ -179,14 +156,14 @@ def test_broken_rows_name_line_and_field(row, column, value, field, reason):
 def test_derived_counts_get_a_tighter_tolerance():
     # 82/204 is 40.2%: within 1 point of the reported 41% but not within 0.5, so it
     # passes as a reported count and fails as one back-calculated from the percent.
-    line = _line("Collée", "all settings")
+    line = line_of(CSV_LINES, "Collée", "all settings")
     model = prevalence.PrevalenceRow
     with pytest.raises(DataError, match=rf"line {line}, field 'cases': .*allowed gap 0\.5"):
-        parse_rows(_with_cells(line, cases="82"), model, FILE)
-    rows = parse_rows(_with_cells(line, cases="82", derived="no"), model, FILE)
+        parse_rows(with_cells(CSV_LINES, line, cases="82"), model, FILE)
+    rows = parse_rows(with_cells(CSV_LINES, line, cases="82", derived="no"), model, FILE)
     assert [r.cases for r in rows if r.study == "Collée" and r.label == "all settings"] == [82]
     with pytest.raises(DataError, match=rf"line {line}, field 'cases': .*allowed gap 1\.0"):
-        parse_rows(_with_cells(line, cases="80", derived="no"), model, FILE)
+        parse_rows(with_cells(CSV_LINES, line, cases="80", derived="no"), model, FILE)
 
 
 def test_the_real_file_parses_with_the_same_rules():

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 
 import ipywidgets as w
 import pytest
+from csvedit import line_of, with_cells
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -26,27 +25,6 @@ def _row(study: str, label: str, measure: str = "improved") -> treatments.Outcom
     ]
     assert len(matches) == 1, (study, label)
     return matches[0]
-
-
-def _with_cells(line: int, **changes: str) -> str:
-    """The file's text with cells of file line ``line`` (header = 1) replaced."""
-    lines = list(CSV_LINES)
-    names = next(csv.reader([lines[0]]))
-    cells = next(csv.reader([lines[line - 1]]))
-    for column, value in changes.items():
-        cells[names.index(column)] = value
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="").writerow(cells)
-    lines[line - 1] = buffer.getvalue()
-    return "\n".join(lines) + "\n"
-
-
-def _line(study: str, label: str) -> int:
-    """The file line (header = 1) of the row with this study and label."""
-    for number, cells in enumerate(csv.reader(CSV_LINES), start=1):
-        if cells[0] == study and cells[2] == label:
-            return number
-    raise AssertionError((study, label))
 
 
 # ----------------------------------------------------------------------------- data
@@ -200,9 +178,9 @@ def test_outcomes_rejects_an_unknown_measure(argument, value):
     ],
 )
 def test_broken_rows_name_line_and_field(row, column, value, field, reason):
-    line = _line(*row)
+    line = line_of(CSV_LINES, *row)
     with pytest.raises(DataError) as error:
-        parse_rows(_with_cells(line, **{column: value}), treatments.OutcomeRow, FILE)
+        parse_rows(with_cells(CSV_LINES, line, **{column: value}), treatments.OutcomeRow, FILE)
     message = str(error.value)
     assert message.startswith(f"{FILE}, line {line}, field '{field}': "), message
     assert reason in message
