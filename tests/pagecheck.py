@@ -164,8 +164,14 @@ def _click_and_compare(page: Page, index: int, click: Any, label: str, report: P
     """Click one control; count it as responding if the figure state changed."""
     before = _snapshot(page, index)
     click()
-    page.wait_for_timeout(150)
-    after = _snapshot(page, index)
+    # A loaded machine can take a while to redraw: poll, and count the control as
+    # dead only if the state is still the same after about 3 s.
+    after = before
+    for _ in range(30):
+        page.wait_for_timeout(100)
+        after = _snapshot(page, index)
+        if after != before:
+            break
     report.controls += 1
     if after != before:
         report.responded += 1
@@ -197,6 +203,12 @@ def _check_menus(page: Page, index: int, report: PageReport) -> None:
                 button = group.locator("g.updatemenu-button").nth(k)
 
                 def click(button: Any = button) -> None:
+                    # A dropdown list left open by the menu before may cover the
+                    # button, and a forced click would land on the list.
+                    with contextlib.suppress(Error):
+                        plot.locator(
+                            "g.updatemenu-dropdown-button-group g.updatemenu-dropdown-button"
+                        ).first.wait_for(state="detached", timeout=3000)
                     button.click(force=True)
 
             else:
