@@ -1,20 +1,13 @@
 """One option space per figure: static menus and live controls from one declaration.
 
 A figure declares its options once, as a dict of :class:`Option`, and a ``draw``
-function that builds the figure for one choice of them. :class:`Interactive` then
-
-* checks a choice (every bad argument raises ``ValueError`` naming it);
-* builds the static figure with plotly's own controls (dropdowns, buttons,
-  toggles, sliders), each entry **generated** by comparing ``draw(**choice)`` for
-  that value with the figure first shown: the entry restyles exactly the trace
-  properties and relayouts exactly the layout properties that differ;
-* refuses to combine two controls that would write the same property, since
-  using one would then undo the other and draw a state no choice gives;
-* builds the live ipywidgets app from the same options, driving a figure with no
-  static controls (the ipywidgets are its controls).
-
-Options with ``control="checkboxes"`` or ``control="number"`` exist only in the
-live app; the static figure takes them as arguments but offers no menu for them.
+function that builds the figure for one choice of them. :class:`Interactive` checks
+a choice (a bad argument raises ``ValueError`` naming it), builds the static figure
+with plotly's own controls, each entry **generated** by diffing ``draw(**choice)``
+for that value against the figure first shown (it restyles and relayouts exactly
+what differs), refuses two controls that would write the same property, and builds
+the live ipywidgets app from the same options. ``checkboxes`` and ``number`` options
+exist only in the live app.
 """
 
 from __future__ import annotations
@@ -40,15 +33,12 @@ Path = tuple[str, ...]
 class Option:
     """One option of a figure.
 
-    ``values`` are the allowed values (for ``number``: the minimum and maximum),
-    ``labels`` the text shown for each in menus (default: the value itself);
-    ``title`` names the option in the live app (and labels a toggle button);
-    ``fmt`` writes a value that has no label (for example a slider's start value);
-    ``limits`` bounds such an off-grid start value (default: the values' range);
-    ``narrow`` overrides ``control`` and ``place`` in the figure's narrow variant;
-    ``control`` is one of :data:`STATIC` or :data:`LIVE_ONLY`; ``place`` holds the
-    static control's position and look (``x``, ``y``, anchors, ``pad`` ...), where
-    ``above`` is a distance in pixels above the plot area, turned into ``y``.
+    ``values``: the allowed values (for ``number``: minimum and maximum); ``labels``:
+    menu text per value; ``title``: the option's name in the live app (and a toggle's
+    label); ``fmt`` writes a value without a label; ``limits`` bound an off-grid
+    slider start; ``control``: one of :data:`STATIC` or :data:`LIVE_ONLY`; ``place``:
+    the static control's position and look, where ``above`` is pixels over the plot
+    area; ``narrow`` overrides ``control`` and ``place`` in the phone variant.
     """
 
     values: tuple[Any, ...]
@@ -93,9 +83,7 @@ class Option:
 
     def steps(self, value: Any) -> tuple[Any, ...]:
         """The values a static control offers: a slider also offers an off-grid start."""
-        if value in self.values:
-            return self.values
-        return tuple(sorted((*self.values, value)))
+        return self.values if value in self.values else tuple(sorted((*self.values, value)))
 
 
 def flag(title: str, place: Mapping[str, Any], narrow: Mapping[str, Any] | None = None) -> Option:
@@ -107,38 +95,31 @@ def flag(title: str, place: Mapping[str, Any], narrow: Mapping[str, Any] | None 
 
 
 def _flatten(value: Any, prefix: Path = ()) -> dict[Path, Any]:
-    """Nested dicts as ``{path: leaf}``; lists and scalars are leaves."""
-    if isinstance(value, dict):
-        flat: dict[Path, Any] = {}
-        for key, inner in value.items():
-            flat.update(_flatten(inner, (*prefix, key)))
-        return flat
-    return {prefix: value}
+    """Nested dicts as ``{path: leaf}``; lists and scalars are leaves.
 
-
-def _flatten_layout(layout: dict[str, Any]) -> dict[Path, Any]:
-    """The layout as ``{path: leaf}``; annotations and shapes item by item.
-
-    An item's paths read ``annotations[0]``, ``text``, as plotly's relayout names
-    them; ``#items`` records how many there are, so a change in their number is seen.
+    At the top of a layout, annotations and shapes are taken item by item, named as
+    plotly's relayout names them (``annotations[0].text``), with ``#items`` holding
+    how many there are, so a change in their number is seen.
     """
+    if not isinstance(value, dict):
+        return {prefix: value}
     flat: dict[Path, Any] = {}
-    for key, value in layout.items():
-        if key in SKIPPED_LAYOUT:
+    for key, inner in value.items():
+        if prefix == ("layout",) and key in SKIPPED_LAYOUT:
             continue
-        if key in ITEM_LISTS:
-            flat[(key, "#items")] = len(value)
-            for i, item in enumerate(value):
-                flat.update(_flatten(item, (f"{key}[{i}]",)))
+        if prefix == ("layout",) and key in ITEM_LISTS:
+            flat[(key, "#items")] = len(inner)
+            for i, item in enumerate(inner):
+                flat |= _flatten(item, (f"{key}[{i}]",))
         else:
-            flat.update(_flatten(value, (key,)))
+            flat |= _flatten(inner, (*prefix, key) if prefix != ("layout",) else (key,))
     return flat
 
 
 def _parts(fig: Any) -> tuple[list[dict[Path, Any]], dict[Path, Any]]:
     """A figure as flat trace dicts and a flat layout dict (controls left out)."""
     plain = fig.to_plotly_json()
-    return [_flatten(trace) for trace in plain["data"]], _flatten_layout(plain["layout"])
+    return [_flatten(trace) for trace in plain["data"]], _flatten(plain["layout"], ("layout",))
 
 
 @dataclass
@@ -155,31 +136,33 @@ class _Changes:
         return cells | {("layout", path) for path in self.layout_paths}
 
 
+def _differ(old: Mapping[Path, Any], new: Mapping[Path, Any]) -> set[Path]:
+    """The paths whose values differ between two flat dicts."""
+    return {path for path in old.keys() | new.keys() if old.get(path) != new.get(path)}
+
+
 def _changes(name: str, base: Any, variants: Sequence[Any]) -> _Changes:
     """The trace and layout properties that differ between ``base`` and any variant."""
-    base_traces, base_layout = base
     traces: set[int] = set()
     trace_paths: set[Path] = set()
     layout_paths: set[Path] = set()
     for variant_traces, variant_layout in variants:
-        if len(variant_traces) != len(base_traces):
+        if len(variant_traces) != len(base[0]):
             raise ValueError(
                 f"option '{name}' changes the number of traces; a static control can only "
                 "restyle the traces that exist (hide traces instead of dropping them)"
             )
-        for i, (old, new) in enumerate(zip(base_traces, variant_traces, strict=True)):
-            for path in old.keys() | new.keys():
-                if old.get(path) != new.get(path):
-                    traces.add(i)
-                    trace_paths.add(path)
-        for path in base_layout.keys() | variant_layout.keys():
-            if base_layout.get(path) != variant_layout.get(path):
-                if path[-1] == "#items":
-                    raise ValueError(
-                        f"option '{name}' changes the number of {path[0]}; a static control "
-                        "can only change the ones that exist (hide them instead)"
-                    )
-                layout_paths.add(path)
+        for i, (old, new) in enumerate(zip(base[0], variant_traces, strict=True)):
+            differ = _differ(old, new)
+            traces |= {i} if differ else set()
+            trace_paths |= differ
+        layout_paths |= _differ(base[1], variant_layout)
+    counted = [path[0] for path in layout_paths if path[-1] == "#items"]
+    if counted:
+        raise ValueError(
+            f"option '{name}' changes the number of {counted[0]}; a static control can only "
+            "change the ones that exist (hide them instead)"
+        )
     return _Changes(sorted(traces), sorted(trace_paths), sorted(layout_paths))
 
 
@@ -233,35 +216,20 @@ def _control(
     option: Option, steps: Sequence[Any], entries: Sequence[tuple[str, list[Any]]], value: Any
 ) -> tuple[str, dict[str, Any]]:
     """The plotly updatemenu or slider dict for one option (placed by the caller)."""
-    active = list(steps).index(value)
-    if option.control == "slider":
-        return "sliders", {
-            "active": active,
-            "steps": [
-                {"label": option.label(v), "method": method, "args": args}
-                for v, (method, args) in zip(steps, entries, strict=True)
-            ],
-        }
-    if option.control == "toggle":
-        (method, on), (_, off) = entries[steps.index(True)], entries[steps.index(False)]
-        button = {"label": option.title, "method": method, "args": on, "args2": off}
-        return "updatemenus", {
-            "type": "buttons",
-            "buttons": [button],
-            "active": 0 if value else -1,
-            "showactive": True,
-        }
-    buttons = [
+    items = [
         {"label": option.label(v), "method": method, "args": args}
         for v, (method, args) in zip(steps, entries, strict=True)
     ]
+    active = list(steps).index(value)
+    if option.control == "slider":
+        return "sliders", {"active": active, "steps": items}
+    if option.control == "toggle":
+        on, off = items[steps.index(True)], items[steps.index(False)]
+        button = {"label": option.title, "method": on["method"], "args": on["args"]}
+        menu = {"type": "buttons", "buttons": [{**button, "args2": off["args"]}]}
+        return "updatemenus", {**menu, "active": 0 if value else -1, "showactive": True}
     kind = {"type": "buttons", "direction": "left"} if option.control == "buttons" else {}
-    return "updatemenus", {
-        **kind,
-        "buttons": buttons,
-        "active": active,
-        "showactive": True,
-    }
+    return "updatemenus", {**kind, "buttons": items, "active": active, "showactive": True}
 
 
 class Interactive:
@@ -281,9 +249,8 @@ class Interactive:
     def figure(self, **choice: Any) -> Any:
         """The static figure for ``choice``, with a generated control per static option.
 
-        When ``draw`` takes ``narrow``, the figure also carries its narrow variant (for
-        a phone-sized container), built the same way with each option's ``narrow``
-        control and place.
+        When ``draw`` takes ``narrow``, the figure also carries its narrow (phone)
+        variant, built the same way with each option's ``narrow`` control and place.
         """
         choice = self.check(choice)
         fig = self._controlled(choice, narrow=False)
@@ -317,10 +284,7 @@ class Interactive:
     def app(
         self, title: str, defaults: Mapping[str, Any], render: Callable[..., Any] | None = None
     ) -> Any:
-        """The live app: one ipywidgets control per option, driving ``render``.
-
-        ``render`` defaults to ``draw``, the figure without static controls.
-        """
+        """The live app: one ipywidgets control per option, driving ``render`` (or ``draw``)."""
         from .live import LiveApp, control_for
 
         controls = {

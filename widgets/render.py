@@ -43,7 +43,11 @@ def in_book_build() -> bool:
 
 
 class BookFigure(go.Figure):
-    """A plotly figure with the caption, alt text and data table that go with it."""
+    """A plotly figure with its caption, alt text, data table and phone (narrow) layout."""
+
+    caption = ""  # printed under the figure
+    alt = ""  # a text alternative that says what the figure shows
+    narrow: dict[str, Any] | None = None  # plotly JSON laid out for a phone, if any
 
     def __init__(
         self,
@@ -52,26 +56,12 @@ class BookFigure(go.Figure):
         alt: str = "",
         columns: Sequence[str] = (),
         rows: Sequence[Sequence[Any]] = (),
-        dark: dict[str, str] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self._caption = caption
-        self._alt = alt
+        self.caption, self.alt = caption, alt
         self._columns = tuple(str(column) for column in columns)
         self._rows = tuple(tuple(row) for row in rows)
-        self._dark = dict(dark or {})
-        self._narrow: dict[str, Any] | None = None
-
-    @property
-    def caption(self) -> str:
-        """The caption printed under the figure."""
-        return self._caption
-
-    @property
-    def alt(self) -> str:
-        """A text alternative that says what the figure shows."""
-        return self._alt
 
     @property
     def table(self) -> tuple[tuple[str, ...], tuple[tuple[Any, ...], ...]]:
@@ -106,20 +96,10 @@ class BookFigure(go.Figure):
             "</figure>"
         )
 
-    @property
-    def narrow(self) -> dict[str, Any] | None:
-        """The figure laid out for a phone-sized container (plotly JSON), if it has one."""
-        return self._narrow
-
-    @narrow.setter
-    def narrow(self, figure: dict[str, Any] | None) -> None:
-        self._narrow = figure
-
     def dark_colours(self) -> dict[str, str]:
-        """The light-to-dark colour swaps that apply to this figure (shared and its own)."""
+        """The light-to-dark colour swaps (:data:`style.DARK`) that apply to this figure."""
         text = self.to_json() + json.dumps(self.narrow or {})
-        swaps = {**style.DARK, **self._dark}
-        return {light: dark for light, dark in swaps.items() if f'"{light}"' in text}
+        return {light: dark for light, dark in style.DARK.items() if f'"{light}"' in text}
 
     def _variants(self) -> str:
         """Data attributes for the page script: dark colours, narrow layout, plot config."""
