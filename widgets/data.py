@@ -1,20 +1,13 @@
 """Loading and validating the cited data files in ``data/``.
 
-Every data file is a CSV whose columns are the fields of one typed row model (an
-``attrs`` class in the topic module). :func:`load_rows` reads the file and turns
-each line into a row: cells are parsed by type (strict whole numbers and
-decimals, literal choices, ``references.bib`` keys), attrs validators check ranges,
-and the model's ``check()`` applies rules across columns. Every problem is
-reported as ``data/X.csv, line N, field 'F': why``, all of them at once, with
-``N`` the line of the file (blank lines count, the header is line 1).
-
-The loader also rejects what a spreadsheet can silently introduce: a repeated
-row, a repeated label (the model's ``UNIQUE`` fields), bytes that are not
-UTF-8. A UTF-8 byte-order mark (Excel writes one) is accepted.
-
-pydantic would fit too, but its compiled core has no build for Pyodide on PyPI,
-so the book's in-browser notebooks could not import it; attrs and cattrs are pure
-Python.
+Each CSV's columns are the fields of one typed row model (a frozen ``attrs`` class
+in the topic module). :func:`load_rows` parses cells strictly by type with
+``cattrs`` (whole numbers, decimals, literal choices, ``references.bib`` keys),
+runs the attrs validators and the model's ``check()``, and reports every problem
+at once as ``data/X.csv, line N, field 'F': why`` (N: the line of the file). It
+also rejects repeated rows, repeated labels (``UNIQUE``) and non-UTF-8 bytes, and
+accepts a UTF-8 byte-order mark. (pydantic has no Pyodide build on PyPI, so the
+in-browser notebooks could not import it; attrs and cattrs are pure Python.)
 """
 
 from __future__ import annotations
@@ -122,73 +115,40 @@ def _latex_to_text(text: str) -> str:
 # ---------------------------------------------------------------- cell parsing
 
 
-def _parse_int(text: str, _type: Any = int) -> int:
-    if not _INTEGER.fullmatch(text):
+def _parse(text: str, kind: Any) -> Any:
+    """One CSV cell as ``kind``: strict numbers, literal choices, bib keys; empty is None."""
+    args = typing.get_args(kind)
+    if type(None) in args:
+        inner = next(arg for arg in args if arg is not type(None))
+        return None if text == "" else _parse(text, inner)
+    if typing.get_origin(kind) is Literal and text not in args:
+        raise ValueError(f"{text!r} is not one of {list(args)}")
+    if kind is int and not _INTEGER.fullmatch(text):
         raise ValueError(f"expected a whole number, got {text!r}")
-    return int(text)
-
-
-def _parse_float(text: str, _type: Any = float) -> float:
-    if not _DECIMAL.fullmatch(text):
+    if kind is float and not _DECIMAL.fullmatch(text):
         raise ValueError(f"expected a number such as 12 or 3.5, got {text!r}")
-    return float(text)
-
-
-def _parse_str(text: str, _type: Any = str) -> str:
+    if kind is Cites:
+        keys = Cites(key.strip() for key in text.split(";") if key.strip())
+        unknown = [key for key in keys if key not in bib_keys()]
+        if not keys or unknown:
+            raise ValueError(
+                f"cites {unknown}, which are not in references.bib"
+                if unknown
+                else "is empty but required (a references.bib key)"
+            )
+        return keys
     if not text:
         raise ValueError("is empty but required")
-    return text
-
-
-def _parse_cites(text: str, _type: Any = Cites) -> Cites:
-    keys = [key.strip() for key in text.split(";") if key.strip()]
-    if not keys:
-        raise ValueError("is empty but required (a references.bib key)")
-    unknown = [key for key in keys if key not in bib_keys()]
-    if unknown:
-        raise ValueError(f"cites {unknown}, which are not in references.bib")
-    return Cites(keys)
-
-
-def _is_literal(kind: Any) -> bool:
-    return typing.get_origin(kind) is Literal
-
-
-def _literal_hook(kind: Any) -> Callable[[str, Any], str]:
-    allowed = typing.get_args(kind)
-
-    def parse(text: str, _type: Any) -> str:
-        if text not in allowed:
-            raise ValueError(f"{text!r} is not one of {list(allowed)}")
-        return text
-
-    return parse
-
-
-def _is_optional(kind: Any) -> bool:
-    args = typing.get_args(kind)
-    return type(None) in args and len(args) == 2
-
-
-def _optional_hook(converter: cattrs.Converter) -> Callable[[Any], Callable[[str, Any], Any]]:
-    def factory(kind: Any) -> Callable[[str, Any], Any]:
-        inner = next(arg for arg in typing.get_args(kind) if arg is not type(None))
-        hook = converter.get_structure_hook(inner)
-        return lambda text, _type: None if text == "" else hook(text, inner)
-
-    return factory
+    return kind(text) if kind in (int, float) else text
 
 
 @functools.cache
 def _converter() -> cattrs.Converter:
-    """A cattrs converter that parses CSV text cells strictly, by type."""
+    """A cattrs converter that parses every CSV cell strictly, by type (:func:`_parse`)."""
     converter = cattrs.Converter(detailed_validation=True, forbid_extra_keys=True)
-    converter.register_structure_hook(int, _parse_int)
-    converter.register_structure_hook(float, _parse_float)
-    converter.register_structure_hook(str, _parse_str)
-    converter.register_structure_hook(Cites, _parse_cites)
-    converter.register_structure_hook_factory(_is_literal, _literal_hook)
-    converter.register_structure_hook_factory(_is_optional, _optional_hook(converter))
+    converter.register_structure_hook_func(lambda kind: not attrs.has(kind), _parse)
+    for kind in (int, float, str):  # cattrs' own hooks for these would win otherwise
+        converter.register_structure_hook(kind, _parse)
     return converter
 
 

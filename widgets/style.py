@@ -8,33 +8,17 @@ alternative and a data table.
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 import plotly.graph_objects as go
 
-#: Okabe-Ito colours, in the order figures use them.
-OKABE_ITO: tuple[str, ...] = (
-    "#0072B2",  # blue
-    "#D55E00",  # vermilion
-    "#009E73",  # bluish green
-    "#CC79A7",  # reddish purple
-    "#E69F00",  # orange
-    "#56B4E9",  # sky blue
-    "#F0E442",  # yellow (never for text or thin lines on white)
-    "#000000",  # black
-)
+#: Okabe-Ito colours in the order figures use them: blue, vermilion, bluish green,
+#: reddish purple, orange, sky blue, yellow (never for text or thin lines), black.
+OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
 
 #: Marker symbols paired with the colours, so no figure relies on colour alone.
-SYMBOLS: tuple[str, ...] = (
-    "circle",
-    "diamond",
-    "square",
-    "triangle-up",
-    "cross",
-    "x",
-    "star",
-    "hexagon",
-)
+SYMBOLS = ("circle", "diamond", "square", "triangle-up", "cross", "x", "star", "hexagon")
 
 TEXT = "#1a1a1a"
 GRID = "#d9d9d9"
@@ -129,17 +113,7 @@ def symbol(index: int) -> str:
 
 def wrap_hover(text: str, width: int = 60) -> str:
     """Break hover ``text`` into lines of about ``width`` characters with ``<br>``."""
-    lines: list[str] = []
-    current = ""
-    for word in text.split():
-        if current and len(current) + 1 + len(word) > width:
-            lines.append(current)
-            current = word
-        else:
-            current = f"{current} {word}".strip()
-    if current:
-        lines.append(current)
-    return "<br>".join(lines)
+    return "<br>".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False))
 
 
 def count(number: int, noun: str) -> str:
