@@ -1,10 +1,8 @@
 """One dot-and-whisker builder for every forest-type figure in the book.
 
-A :class:`Dot` is one estimate with its interval; :func:`dots` turns a group of them
-into one plotly trace: a marker per estimate, a horizontal whisker from ``low`` to
-``high`` where an interval exists, one colour for the group, a symbol per dot, and
-an open (hollow) marker where the value is less certain (no sample size, or the
-middle of a reported range).
+A :class:`Dot` is one estimate with its interval; :func:`dots` draws a group of them
+as one trace: one colour, a symbol per dot, whiskers where there is an interval, and
+open markers for less certain values (no sample size, the middle of a range).
 """
 
 from __future__ import annotations
@@ -38,11 +36,7 @@ def _arm(edge: float | None, x: float) -> float | None:
 def dots(
     name: str, group: Sequence[Dot], colour: str, cap: int = 0, size: int = 12, **trace: Any
 ) -> go.Scatter:
-    """One trace of ``group``: markers with whiskers in ``colour``.
-
-    ``cap`` is the width of the whisker ends in pixels; extra keyword arguments go
-    to the trace (``legendgroup``, ``visible`` ...).
-    """
+    """One trace of ``group`` in ``colour``; ``cap``: whisker end width (px); ``trace``: more."""
     trace.setdefault("cliponaxis", False)
     return go.Scatter(
         x=[round(dot.x, 2) for dot in group],
@@ -101,13 +95,11 @@ def percent_layout(
     narrow: dict[str, str] | None = None,
     **y: Any,
 ) -> None:
-    """Lay out a forest plot of ``rows`` rows on a percent axis.
+    """Lay out a forest plot of ``rows`` rows on a percent axis, each row at a fixed height.
 
-    ``x`` gives the axis ``range`` and ``title`` text; ``legend`` the legend title;
-    ``bottom`` the pixels below the plot (axis title and legend); ``y`` extra y-axis
-    settings (the category order). The height grows with the number of rows, so
-    every row keeps its pixels. ``narrow`` (for a phone) maps each row's category to
-    a shorter label; rows, title and labels then take less room.
+    ``x``: the axis ``range`` and ``title``; ``legend``: the legend title; ``bottom``:
+    pixels below the plot; ``y``: more y-axis settings; ``narrow`` (a phone) maps each
+    row's category to a shorter label.
     """
     row_height = NARROW_ROW_HEIGHT if narrow else ROW_HEIGHT
     plot_height = row_height * rows + 10
@@ -136,10 +128,7 @@ def percent_layout(
 
 
 def sort_buttons(sorts: dict[str, str]) -> Option:
-    """The sort control of a forest plot: buttons over the plot, a dropdown on a phone.
-
-    ``sorts`` maps each sort order to its button label.
-    """
+    """The sort control (``sorts``: order -> label): buttons, a dropdown on a phone."""
     return Option(
         tuple(sorts),
         "Sort",

@@ -1,18 +1,10 @@
 """A small base for the live-notebook apps (``app()`` in each topic module).
 
-An app is a column of ipywidgets controls above the figure they drive. It keeps
-the current figure on ``app.figure`` so tests (and curious students) can inspect
-what the controls produced without a browser.
-
-The figure is shown by writing its display data into the ``Output`` widget's
-``outputs`` (:func:`display_outputs`), not by capturing ``display()`` inside
-``with output:``. Capturing makes the frontend echo every captured output back to
-the kernel as a comm message; a headless runner (nbclient, used by nbconvert,
-papermill and the tests) sends that echo on the shell socket while it waits on the
-same socket for the cell's reply, and pyzmq can then miss the reply's wake-up. The
-cell stalled until the runner's timeout (forever without one; see
-jupyter/nbclient#312). Setting ``outputs`` is a single kernel-to-frontend update
-that needs no echo, in JupyterLab, Notebook 7, Colab, JupyterLite and nbclient.
+An app is a column of ipywidgets controls above the result they drive, kept on
+``app.result`` (alias ``app.figure``) so tests and students can inspect it. The
+result is shown by setting the ``Output`` widget's ``outputs`` (one update, no
+echo), not by capturing ``display()`` inside ``with output:``: a headless runner
+such as nbclient can stall on the echo of captured output (jupyter/nbclient#312).
 """
 
 from __future__ import annotations
@@ -33,10 +25,7 @@ class LiveApp(w.VBox):
     """Controls plus an output area; ``render`` turns control values into a result."""
 
     def __init__(
-        self,
-        controls: Mapping[str, w.ValueWidget],
-        render: Callable[..., Any],
-        title: str,
+        self, controls: Mapping[str, w.ValueWidget], render: Callable[..., Any], title: str
     ) -> None:
         self.controls = dict(controls)
         self._render = render
@@ -64,12 +53,7 @@ class LiveApp(w.VBox):
 
 
 def display_outputs(result: Any) -> tuple[dict[str, Any], ...]:
-    """What ``display(result)`` would publish, as nbformat outputs; nothing is sent.
-
-    IPython's own capture collects every display the result makes (a view may show
-    several figures and some text), so the app can hand them to its ``Output``
-    widget in one update.
-    """
+    """Every display ``display(result)`` would publish, as nbformat outputs; nothing is sent."""
     from IPython.core.interactiveshell import InteractiveShell
     from IPython.display import display
     from IPython.utils.capture import capture_output
@@ -77,15 +61,18 @@ def display_outputs(result: Any) -> tuple[dict[str, Any], ...]:
     InteractiveShell.instance()  # the kernel's shell; outside a kernel, a quiet one
     with capture_output(stdout=True, stderr=True, display=True) as captured:
         display(result)
-    outputs: list[dict[str, Any]] = []
-    for name, text in (("stdout", captured.stdout), ("stderr", captured.stderr)):
-        if text:
-            outputs.append({"output_type": "stream", "name": name, "text": text})
-    for shown in captured.outputs:
-        data = dict(shown.data)
-        metadata = dict(shown.metadata or {})
-        outputs.append({"output_type": "display_data", "data": data, "metadata": metadata})
-    return tuple(outputs)
+    streams = (("stdout", captured.stdout), ("stderr", captured.stderr))
+    return (
+        *({"output_type": "stream", "name": name, "text": text} for name, text in streams if text),
+        *(
+            {
+                "output_type": "display_data",
+                "data": dict(s.data),
+                "metadata": dict(s.metadata or {}),
+            }
+            for s in captured.outputs
+        ),
+    )
 
 
 class CheckboxGroup(w.VBox):
@@ -125,10 +112,7 @@ _LABEL = {"description_width": "initial"}
 
 
 def control_for(option: Any, value: Any) -> Any:
-    """The ipywidgets control for one :class:`widgets.options.Option`, set to ``value``.
-
-    Labels are shown whole (``description_width: initial``) and as written.
-    """
+    """The ipywidgets control for one :class:`widgets.options.Option`, set to ``value``."""
     pairs = [(option.label(item), item) for item in option.values]
     if option.control == "toggle":
         return w.Checkbox(value=value, description=option.title, indent=False, layout=_WIDE)
