@@ -1,23 +1,9 @@
-"""Interactive pieces of the Back Mice book.
+"""Interactive pieces of the Back Mice book; for education, none of them diagnoses anything.
 
-Each topic module follows three layers (see ``shared`` architecture guide):
-
-* ``load()``   -- the validated, cited data behind the figure;
-* ``figure()`` -- a plotly figure whose own controls work in static HTML;
-* ``app()``    -- an ipywidgets app for a live notebook.
-
-The modules are for education; none of them diagnoses anything.
+Each topic module (``names``, ``prevalence``: chapter 1; ``landmarks``: 2;
+``differential``: 3; ``treatments``: 4) has three layers: ``load()`` (the validated,
+cited data), ``figure()`` (plotly with its own controls, working in static HTML) and
+``app()`` (ipywidgets for a live notebook). Shared: ``data`` (loading, validation),
+``options`` (one option space per figure), ``forest`` and ``pelvis`` (figure parts),
+``style``, ``render`` (:class:`BookFigure`), ``live``, ``checks`` and ``stats``.
 """
-
-__all__ = [
-    "data",  # loading and validating data/ (shared)
-    "differential",  # chapter 3: conditions x findings explorer
-    "landmarks",  # chapter 2: superior cluneal nerve crest crossings
-    "live",  # the LiveApp base for app()
-    "names",  # chapter 1: timeline of names
-    "prevalence",  # chapter 1: reported prevalence
-    "render",  # BookFigure: static HTML in the book, plotly elsewhere
-    "stats",  # Wilson interval
-    "style",  # palette and layout defaults
-    "treatments",  # chapter 4: outcomes and sample size
-]

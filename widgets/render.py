@@ -1,14 +1,10 @@
 """How a figure reaches the reader: static book page or live notebook.
 
-:class:`BookFigure` is a plotly ``go.Figure`` that also carries a caption, a text
-alternative (alt text) and the table of numbers it plots.
-
-* During the book build (``BACKMICE_BOOK=1``, set by ``_ext/backmice_sphinx.py``)
-  it displays as plain ``text/html``: a ``<figure>`` with the plot, its caption and
-  a dropdown holding the alt text and the data table. The HTML loads no plotly.js
-  (the page loads the book's own copy once), no MathJax, and its element id is a
-  hash of the figure, so two builds give identical pages.
-* Anywhere else (JupyterLab, Colab, VS Code) it displays exactly as plotly would.
+:class:`BookFigure` is a plotly figure that also carries a caption, alt text and
+its data table. In the book build (``BACKMICE_BOOK=1``, set by ``_ext``) it shows
+as ``text/html``: a ``<figure>`` with the plot (no plotly.js or MathJax inside; the
+id a hash of the figure, so builds are identical), its caption, and the alt text
+and table in a ``<details>``. Anywhere else it shows as plotly would.
 """
 
 from __future__ import annotations
@@ -128,11 +124,7 @@ class BookFigure(go.Figure):
         )
 
     def _ipython_display_(self) -> None:
-        """Book build: our HTML bundle. Without nbformat: the plotly JSON. Else plotly's own.
-
-        plotly's ``fig.show()`` refuses to render without nbformat, which Pyodide
-        (JupyterLite) cannot install offline; the plotly mimetype needs no nbformat.
-        """
+        """Book build: our HTML. Without nbformat (Pyodide offline): plotly JSON. Else plotly's."""
         if in_book_build() or not _has_nbformat():
             from IPython.display import display
 
