@@ -282,12 +282,21 @@ class Interactive:
         return fig
 
     def app(
-        self, title: str, defaults: Mapping[str, Any], render: Callable[..., Any] | None = None
+        self,
+        title: str,
+        defaults: Mapping[str, Any] | None = None,
+        render: Callable[..., Any] | None = None,
     ) -> Any:
-        """The live app: one ipywidgets control per option, driving ``render`` (or ``draw``)."""
+        """The live app: one ipywidgets control per option, driving ``render`` (or ``draw``).
+
+        Each control starts at ``draw``'s default for its option unless ``defaults`` says
+        otherwise.
+        """
         from .live import LiveApp, control_for
 
-        controls = {
-            name: control_for(option, defaults[name]) for name, option in self.options.items()
-        }
+        start = {
+            name: parameter.default
+            for name, parameter in inspect.signature(self.draw).parameters.items()
+        } | dict(defaults or {})
+        controls = {name: control_for(option, start[name]) for name, option in self.options.items()}
         return LiveApp(controls, render or self.draw, title)
