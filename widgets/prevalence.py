@@ -164,16 +164,14 @@ def _describe(rows: list[PrevalenceRow]) -> dict[str, str]:
     derived = sorted({f"{r.study} {r.year}" for r in rows if r.derived == "yes"})
     ranges = [f"{r.study} {r.year}, {r.span}%" for r in rows if r.percent is None]
     parts = [
-        "Reported prevalence of back mice and of related findings, by study. The figures "
-        "differ mainly because the studies counted different things in different people.",
+        "Reported prevalence of back mice and of related findings, by study.",
         spans and f"Plotted estimates by what was counted: {'; '.join(spans)}.",
         "Bars are Wilson 95% intervals, drawn only where the group size is known; open "
         "markers have no group size.",
         derived
         and f"Counts for {' and '.join(derived)} were back-calculated from rounded percentages.",
         ranges and f"Dashed: a range given without a source, {'; '.join(ranges)}.",
-        "Not plotted: Earl et al. (1995), whose result was not seen, and cadaver studies, "
-        "which describe anatomy, not symptoms.",
+        "Not plotted: Earl et al. (1995), whose result was not seen, and cadaver studies.",
     ]
     count = style.count(len(rows), "reported prevalence figure")
     years = style.year_span([r.year for r in rows])
@@ -255,9 +253,7 @@ PLOT = Interactive(
 
 
 def figure(
-    colour_by: str = "definition",
-    sort: str = "year",
-    definitions: tuple[str, ...] = DEFINITIONS,
+    colour_by: str = "definition", sort: str = "year", definitions: tuple[str, ...] = DEFINITIONS
 ) -> BookFigure:
     """Reported prevalence by study, with menus to colour and sort; ``definitions`` filters."""
     return PLOT.figure(colour_by=colour_by, sort=sort, definitions=definitions)
