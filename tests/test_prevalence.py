@@ -194,7 +194,7 @@ def test_figure_has_every_row_and_the_table_matches():
     assert len(ranges) == 1
     assert {y for y in ranges[0].y if y} == {r.tick for r in rows if r.percent is None}
     columns, table = fig.table
-    assert columns == prevalence.TABLE_COLUMNS
+    assert columns == tuple(prevalence.TABLE)
     assert [line[0] for line in table] == [r.study for r in rows]
     hover = " ".join(h for t in fig.data for h in (t.hovertext or ()) if h)
     assert "Collée et al. (1991)" in hover
