@@ -153,4 +153,4 @@ def figure(discipline: str = ALL, era: str = "All years") -> BookFigure:
 
 def app() -> Any:
     """Live version: a discipline dropdown and an era selector (needs a kernel)."""
-    return TIMELINE.app("Names for back mice over time", {"discipline": ALL, "era": "All years"})
+    return TIMELINE.app("Names for back mice over time")

@@ -270,8 +270,4 @@ def _live(colour_by: str, sort: str, definitions: tuple[str, ...]) -> Any:
 
 def app() -> Any:
     """Live version: colour and sort dropdowns and a checkbox per definition."""
-    return PLOT.app(
-        "How common are back mice? Reported prevalence",
-        {"colour_by": "definition", "sort": "year", "definitions": DEFINITIONS},
-        render=_live,
-    )
+    return PLOT.app("How common are back mice? Reported prevalence", render=_live)
