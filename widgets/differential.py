@@ -1,26 +1,22 @@
 """Differential-diagnosis explorer: which conditions fit a presenting finding (chapter 3).
 
-``data/differential.csv`` is a matrix of conditions × clinical findings. Each row is
-one cell: how well the finding fits the condition (``level``: typical, possible,
-atypical or unknown) and on what ``basis``: either ``cited`` with references.bib
-keys in ``source``, or ``general clinical teaching`` with ``source`` left empty. A
-short ``note`` says what the source (or the teaching) states.
-
-The ranking used by :func:`rank` and :func:`app` is a teaching device, not a
-diagnostic rule: every ticked finding adds 2 points to a condition where it is
-typical, 1 where it is possible, 0 where it is unknown and takes 1 away where it is
-atypical (see :data:`SCORES`). It is educational, not diagnostic.
+``data/differential.csv`` has one row per condition × finding: how well the finding fits
+(``level``), on what ``basis`` (``cited`` with references.bib keys in ``source``, or
+``general clinical teaching`` with no source) and a ``note`` on what the source states.
+:func:`rank` scores conditions by :data:`SCORES`, a teaching device: the explorer is
+educational, not diagnostic.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any, Literal
 
 import plotly.graph_objects as go
 
 from . import style
+from .checks import check_subset
 from .data import Cites, DataError, Model, citation, load_rows, require, row_model
 from .options import Interactive, Option
 from .render import BookFigure
@@ -41,20 +37,11 @@ CONDITIONS: tuple[str, ...] = (
     "Greater trochanteric pain syndrome",
 )
 
-#: Row labels for the figure (two lines each, so the matrix keeps its width).
-SHORT_CONDITIONS: dict[str, str] = {
-    "Back mouse (episacral lipoma)": "Back mouse<br>(episacral lipoma)",
-    "Lipoma": "Lipoma",
-    "Angiolipoma": "Angiolipoma",
-    "Liposarcoma": "Liposarcoma",
-    "Epidermoid (sebaceous) cyst": "Epidermoid<br>(sebaceous) cyst",
+#: Row labels set by hand (shortened or broken elsewhere); the rest wrap at 18 characters.
+LABELS: dict[str, str] = {
     "Lumbar hernia (Petit or Grynfeltt)": "Lumbar hernia<br>(Petit, Grynfeltt)",
-    "Superior cluneal nerve entrapment": "Superior cluneal<br>nerve entrapment",
-    "Middle cluneal nerve entrapment": "Middle cluneal<br>nerve entrapment",
     "Iliac crest pain syndrome (trigger point)": "Iliac crest pain<br>syndrome",
     "Sacroiliac joint pain": "Sacroiliac<br>joint pain",
-    "Facet joint pain": "Facet joint pain",
-    "Lumbar radiculopathy": "Lumbar<br>radiculopathy",
     "Greater trochanteric pain syndrome": "Greater trochanteric<br>pain syndrome",
 }
 
@@ -85,36 +72,24 @@ FEATURES: dict[str, tuple[str, str]] = {
 LEVELS: tuple[str, ...] = ("typical", "possible", "atypical", "unknown")
 CITED = "cited"
 TEACHING = "general clinical teaching"
-BASES: tuple[str, ...] = (CITED, TEACHING)
 
 #: Points a ticked finding adds to a condition, by level.
 SCORES: dict[str, int] = {"typical": 2, "possible": 1, "unknown": 0, "atypical": -1}
 
 #: Text shown in each cell (the level, so the figure never relies on colour alone).
 LEVEL_MARKS: dict[str, str] = {"typical": "++", "possible": "+", "atypical": "−", "unknown": "?"}
-TEACHING_MARK = "*"
 
-#: Okabe-Ito colours per level, and the faded versions used for rows that do not fit.
+#: Okabe-Ito colours per level, in the order of :data:`LEVELS`.
 LEVEL_COLOURS: dict[str, str] = {
     "typical": "#0072B2",
     "possible": "#56B4E9",
     "atypical": "#F5CF7F",  # Okabe-Ito orange (#E69F00) lightened, so the fits stand out
     "unknown": "#EEEEEE",
 }
-FADE = 0.75  # share of white mixed into a faded cell
 
 NO_FINDING = "none"
 FIT = ("typical", "possible")  # levels at which a condition "fits" a presenting finding
-
-# Pixel offsets above the top of the matrix (the column labels take the first ~135 px).
-STATUS_SHIFT = 142
-MENU_SHIFT = 172
-
 FILENAME = "data/differential.csv"
-NOT_DIAGNOSTIC = (
-    "Educational, not diagnostic — see a clinician. Only a clinician who examines you "
-    "can diagnose a lump or a pain."
-)
 
 
 @row_model
@@ -126,7 +101,7 @@ class CellRow(Model):
     condition: Literal[*CONDITIONS]
     feature: Literal[*FEATURES]
     level: Literal[*LEVELS]
-    basis: Literal[*BASES]
+    basis: Literal[CITED, TEACHING]
     source: Cites | None
     note: str | None
 
@@ -148,10 +123,9 @@ def complete(rows: list[CellRow], filename: str = FILENAME) -> list[CellRow]:
     seen = {(row.condition, row.feature) for row in rows}
     missing = [(c, f) for c in CONDITIONS for f in FEATURES if (c, f) not in seen]
     if missing:
-        condition, feature = missing[0]
         raise DataError(
-            f"{filename}: no row for condition {condition!r} and feature {feature!r} "
-            f"({len(missing)} cells missing)"
+            f"{filename}: no row for condition {missing[0][0]!r} and feature "
+            f"{missing[0][1]!r} ({len(missing)} cells missing)"
         )
     return rows
 
@@ -161,221 +135,56 @@ def load() -> list[CellRow]:
     return complete(load_rows("differential", CellRow))
 
 
-def _cells(rows: Iterable[CellRow]) -> dict[tuple[str, str], CellRow]:
-    """The rows keyed by (condition, feature)."""
-    return {(row.condition, row.feature): row for row in rows}
-
-
-def check_findings(findings: Sequence[str]) -> list[str]:
-    """``findings`` as a list without repeats, if every entry is a known finding; else raise."""
-    if isinstance(findings, str) or not isinstance(findings, Sequence):
-        raise ValueError(
-            f"argument 'findings' must be a sequence of findings from {list(FEATURES)}, "
-            f"got {findings!r}"
-        )
-    for finding in findings:
-        if not isinstance(finding, str) or finding not in FEATURES:
-            raise ValueError(
-                f"argument 'findings' must contain only {list(FEATURES)}, got {finding!r}"
-            )
-    return list(dict.fromkeys(findings))
-
-
 def rank(findings: Sequence[str]) -> list[tuple[str, int]]:
-    """Every condition with its score for ``findings``, best fit first.
+    """Every condition with its :data:`SCORES` sum for ``findings``, best fit first.
 
-    A finding scores 2 where it is typical, 1 where possible, 0 where unknown and
-    -1 where atypical (:data:`SCORES`). Ties keep the order of :data:`CONDITIONS`.
-    This is a teaching aid, not a diagnostic rule.
+    Ties keep the order of :data:`CONDITIONS`; a repeated finding counts once. A bad
+    ``findings`` raises ``ValueError``. A teaching aid, not a diagnostic rule.
     """
-    chosen = check_findings(findings)
-    cells = _cells(load())
-    scores = [
-        (condition, sum(SCORES[cells[(condition, f)].level] for f in chosen))
-        for condition in CONDITIONS
-    ]
-    return sorted(scores, key=lambda item: -item[1])
-
-
-def _basis_text(row: CellRow) -> str:
-    """The basis of one cell for hover text and tables."""
-    if row.basis == TEACHING:
-        return "general clinical teaching * (no citation)"
-    return "<br>".join(citation(key) for key in row.source)
+    empty = isinstance(findings, (list, tuple)) and not findings
+    chosen = () if empty else check_subset("findings", findings, tuple(FEATURES))
+    scores = dict.fromkeys(CONDITIONS, 0)
+    for row in load():
+        if row.feature in chosen:
+            scores[row.condition] += SCORES[row.level]
+    return sorted(scores.items(), key=lambda item: -item[1])
 
 
 def _hover(row: CellRow) -> str:
     """Hover text for one cell: level, basis and note (the template adds the rest)."""
-    parts = [
-        f"Level: <b>{row.level}</b>",
-        f"Basis: {_basis_text(row)}",
-    ]
+    basis = "<br>".join(map(citation, row.source or ())) or f"{TEACHING} * (no citation)"
+    parts = [f"Level: <b>{row.level}</b>", f"Basis: {basis}"]
     if row.note:
         parts.append(style.wrap_hover(html.escape(row.note, quote=False)))
     return "<br>".join(parts)
 
 
-def _cell_text(row: CellRow) -> str:
-    """The symbol printed in a cell, starred for general clinical teaching."""
-    mark = TEACHING_MARK if row.basis == TEACHING else ""
-    return LEVEL_MARKS[row.level] + mark
-
-
-def _fade(colour: str) -> str:
-    """``colour`` mixed with white (for rows that do not fit the chosen finding)."""
-    rgb = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
-    mixed = [round(c + (255 - c) * FADE) for c in rgb]
-    return "#" + "".join(f"{c:02X}" for c in mixed)
-
-
 def _colourscale() -> list[list[Any]]:
-    """A stepped scale: z 0-3 are the levels, z 4-7 their faded versions."""
-    colours = [LEVEL_COLOURS[level] for level in LEVELS]
-    colours += [_fade(colour) for colour in colours]
-    steps = len(colours)
-    scale: list[list[Any]] = []
-    for i, colour in enumerate(colours):
-        scale.append([i / steps, colour])
-        scale.append([(i + 1) / steps, colour])
-    return scale
+    """A stepped scale: z 0-3 are the levels, z 4-7 the same with 75% white mixed in."""
+    colours = list(LEVEL_COLOURS.values())
+    for colour in list(colours):
+        faded = bytes(round(c + (255 - c) * 0.75) for c in bytes.fromhex(colour[1:]))
+        colours.append("#" + faded.hex().upper())
+    return [[(i + j) / len(colours), colour] for i, colour in enumerate(colours) for j in (0, 1)]
 
 
-def fits(cells: dict[tuple[str, str], CellRow], finding: str) -> list[bool]:
-    """For each condition, whether ``finding`` is typical or possible there."""
-    if finding == NO_FINDING:
-        return [True] * len(CONDITIONS)
-    return [cells[(condition, finding)].level in FIT for condition in CONDITIONS]
-
-
-def _z(cells: dict[tuple[str, str], CellRow], finding: str) -> list[list[int]]:
-    """The colour index of every cell; rows that do not fit ``finding`` are faded."""
-    bright = fits(cells, finding)
-    return [
-        [
-            LEVELS.index(cells[(condition, feature)].level) + (0 if bright[i] else len(LEVELS))
-            for feature in FEATURES
-        ]
-        for i, condition in enumerate(CONDITIONS)
-    ]
-
-
-def _ticktext(cells: dict[tuple[str, str], CellRow], finding: str) -> list[str]:
-    """Row labels; rows that fit the chosen finding are bold and marked with ▶."""
-    if finding == NO_FINDING:
-        return [SHORT_CONDITIONS[c] for c in CONDITIONS]
-    bright = fits(cells, finding)
-    return [
-        f"<b>▶ {SHORT_CONDITIONS[c]}</b>" if bright[i] else SHORT_CONDITIONS[c]
-        for i, c in enumerate(CONDITIONS)
-    ]
-
-
-def _status(cells: dict[tuple[str, str], CellRow], finding: str, narrow: bool = False) -> str:
-    """What the current view shows, above the matrix (two lines on a phone)."""
-    gap = "<br>" if narrow else " "
-    if finding == NO_FINDING:
-        return f"All conditions shown.{gap}Pick a presenting finding to see which fit."
-    count = sum(fits(cells, finding))
-    label = FEATURES[finding][0]
-    fit = f"{count} of {len(CONDITIONS)} conditions fit (▶ bold rows)"
-    return f"Finding: <b>{label}</b> —{gap}{fit}"
-
-
-EDUCATIONAL = "<b>Educational, not diagnostic</b> — see a clinician about any lump or pain."
-EDUCATIONAL_NARROW = (
-    "<b>Educational, not diagnostic</b> —<br>see a clinician about any lump or pain."
-)
-TEACHING_NOTE = "* general clinical teaching (no citation). Hover a cell for its basis."
-
-
-def _column_box(finding: str) -> list[dict[str, Any]]:
-    """A thick outline around the chosen finding's column (hidden for no finding)."""
-    i = 0 if finding == NO_FINDING else list(FEATURES).index(finding)
-    return [
-        {
-            "type": "rect",
-            "visible": finding != NO_FINDING,
-            "xref": "x",
-            "yref": "y",
-            "x0": i - 0.5,
-            "x1": i + 0.5,
-            "y0": -0.5,
-            "y1": len(CONDITIONS) - 0.5,
-            "line": {"color": style.TEXT, "width": 3},
-            "fillcolor": "rgba(0,0,0,0)",
-        }
-    ]
-
-
-def _legend_traces() -> list[go.Scatter]:
-    """Invisible traces that give the legend one square per level."""
-    return [
-        go.Scatter(
-            x=[None],
-            y=[None],
-            mode="markers",
-            name=f"{LEVEL_MARKS[level]} {level}",
-            marker={
-                "symbol": "square",
-                "size": 14,
-                "color": LEVEL_COLOURS[level],
-                "line": {"width": 1, "color": style.TEXT},
-            },
-            hoverinfo="skip",
-        )
-        for level in LEVELS
-    ]
-
-
-def _note(text: str, y: float, shift: int, size: int) -> dict[str, Any]:
-    """A line of text ``shift`` pixels above (or below) the top (or bottom) of the matrix."""
-    anchor = "bottom" if shift > 0 else "top"
-    return {"text": text, "y": y, "yshift": shift, "yanchor": anchor, "font": {"size": size}}
-
-
-def _basis_label(row: CellRow) -> str:
-    """The basis for the data table, starred for general clinical teaching."""
-    return row.basis if row.basis == CITED else f"{row.basis} *"
-
-
-def _caption(rows: list[CellRow]) -> str:
-    """The caption, with the number of cited cells counted from the rows."""
-    cited = sum(1 for row in rows if row.basis == CITED)
-    return (
-        f"How {len(FEATURES)} clinical findings fit {len(CONDITIONS)} conditions that can "
-        "mimic a back mouse: ++ typical, + possible, − atypical, ? unknown. "
-        f"{cited} of {len(rows)} cells cite a source (hover to see it); cells marked * "
-        "rest on general clinical teaching, not on a citation. Pick a presenting finding: "
-        "conditions where it is typical or possible stay bright. Educational, not "
-        "diagnostic: a lump or pain needs a clinician's examination."
-    )
-
-
-def _alt(cells: dict[tuple[str, str], CellRow]) -> str:
-    """Alt text from the cells: for each finding, the conditions it is typical of."""
-    parts = []
-    for feature, (_, full) in FEATURES.items():
-        typical = [c for c in CONDITIONS if cells[(c, feature)].level == "typical"]
-        if typical:
-            parts.append(f"{full}: typical of {', '.join(typical)}")
-    return (
-        f"Matrix of {len(CONDITIONS)} conditions (rows) by {len(FEATURES)} findings "
-        f"(columns), each cell typical, possible, atypical or unknown. {'. '.join(parts)}. "
-        "The full matrix is in the table."
-    )
-
-
-def _heatmap(cells: dict[tuple[str, str], CellRow], finding: str, size: int) -> go.Heatmap:
-    """The matrix: one coloured, labelled cell per condition and finding."""
-    features = list(FEATURES)
-    return go.Heatmap(
-        z=_z(cells, finding),
-        x=[FEATURES[f][1] for f in features],
+def _traces(
+    cells: dict[tuple[str, str], CellRow], finding: str, size: int
+) -> tuple[list[go.Trace], list[bool]]:
+    """The heatmap and one legend square per level; and which conditions fit ``finding``."""
+    grid = [[cells[(c, f)] for f in FEATURES] for c in CONDITIONS]
+    bright = [finding == NO_FINDING or cells[(c, finding)].level in FIT for c in CONDITIONS]
+    heatmap = go.Heatmap(
+        z=[
+            [LEVELS.index(r.level) + 4 * (not fit) for r in line]
+            for line, fit in zip(grid, bright, strict=True)
+        ],
+        x=[full for _, full in FEATURES.values()],
         y=list(CONDITIONS),
-        text=[[_cell_text(cells[(c, f)]) for f in features] for c in CONDITIONS],
+        text=[[LEVEL_MARKS[r.level] + "*" * (r.basis == TEACHING) for r in line] for line in grid],
         texttemplate="%{text}",
         textfont={"size": size},
-        hovertext=[[_hover(cells[(c, f)]) for f in features] for c in CONDITIONS],
+        hovertext=[[_hover(r) for r in line] for line in grid],
         hovertemplate="<b>%{y}</b><br>%{x}<br>%{hovertext}<extra></extra>",
         colorscale=_colourscale(),
         zmin=-0.5,  # each integer z sits in the middle of its colour step
@@ -387,59 +196,138 @@ def _heatmap(cells: dict[tuple[str, str], CellRow], finding: str, size: int) -> 
         name="Fit",
         showlegend=False,
     )
+    edge = {"width": 1, "color": style.TEXT}
+    legend = [
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            name=f"{LEVEL_MARKS[level]} {level}",
+            marker={"symbol": "square", "size": 14, "color": LEVEL_COLOURS[level], "line": edge},
+            hoverinfo="skip",
+        )
+        for level in LEVELS
+    ]
+    return [heatmap, *legend], bright
+
+
+def _texts(rows: list[CellRow], cells: dict[tuple[str, str], CellRow]) -> dict[str, Any]:
+    """Caption (cited cells counted), alt text (typical conditions per finding) and table."""
+    typical = {
+        full: [c for c in CONDITIONS if cells[(c, f)].level == "typical"]
+        for f, (_, full) in FEATURES.items()
+    }
+    fits = ". ".join(f"{full}: typical of {', '.join(cs)}" for full, cs in typical.items() if cs)
+    cited = sum(row.basis == CITED for row in rows)
+    return {
+        "caption": (
+            f"How {len(FEATURES)} clinical findings fit {len(CONDITIONS)} conditions that can "
+            "mimic a back mouse: ++ typical, + possible, − atypical, ? unknown. "
+            f"{cited} of {len(rows)} cells cite a source (hover to see it); cells marked * "
+            "rest on general clinical teaching, not on a citation. Pick a presenting finding: "
+            "conditions where it is typical or possible stay bright. Educational, not "
+            "diagnostic: a lump or pain needs a clinician's examination."
+        ),
+        "alt": (
+            f"Matrix of {len(CONDITIONS)} conditions (rows) by {len(FEATURES)} findings "
+            f"(columns), each cell typical, possible, atypical or unknown. {fits}. "
+            "The full matrix is in the table."
+        ),
+        "columns": ("Condition", "Finding", "Level", "Basis", "Source", "Note"),
+        "rows": [
+            (
+                r.condition,
+                FEATURES[r.feature][1],
+                r.level,
+                r.basis + " *" * (r.basis == TEACHING),
+                r.source,
+                r.note,
+            )
+            for r in rows
+        ],
+    }
 
 
 def draw(finding: str = NO_FINDING, narrow: bool = False) -> BookFigure:
     """The matrix with one presenting ``finding`` picked (no controls)."""
     rows = load()
-    cells = _cells(rows)
-    features = list(FEATURES)
-    heatmap = _heatmap(cells, finding, 11 if narrow else 15)
-    small, text = (9, 10) if narrow else (12, 13)  # font sizes of labels and notes
-    fig = BookFigure(
-        data=[heatmap, *_legend_traces()],
-        caption=_caption(rows),
-        alt=_alt(cells),
-        columns=("Condition", "Finding", "Level", "Basis", "Source", "Note"),
-        rows=[
-            (r.condition, FEATURES[r.feature][1], r.level, _basis_label(r), r.source, r.note)
-            for r in rows
-        ],
+    cells = {(row.condition, row.feature): row for row in rows}
+    traces, bright = _traces(cells, finding, 11 if narrow else 15)
+    fig = BookFigure(data=traces, **_texts(rows, cells))
+    chosen = finding != NO_FINDING
+    gap = "<br>" if narrow else " "  # notes take two lines on a phone
+    status = (
+        f"Finding: <b>{FEATURES[finding][0]}</b> —{gap}{sum(bright)} of {len(CONDITIONS)} "
+        "conditions fit (▶ bold rows)"
+        if chosen
+        else f"All conditions shown.{gap}Pick a presenting finding to see which fit."
     )
+    labels = [LABELS.get(c) or style.wrap_hover(c, 18) for c in CONDITIONS]
+    column = list(FEATURES).index(finding) if chosen else 0
+    small, text = (9, 10) if narrow else (12, 13)  # font sizes of labels and notes
+    notes = [  # text, top (1) or bottom (0) of the matrix, pixels above it, font size
+        (status, 1, 142, text),
+        (
+            f"<b>Educational, not diagnostic</b> —{gap}see a clinician about any lump or pain.",
+            0,
+            -44,
+            text,
+        ),
+        (
+            f"* {TEACHING} (no citation).{gap}Hover a cell for its basis.",
+            0,
+            -74 if narrow else -66,
+            small,
+        ),
+    ]
+    box = {"type": "rect", "xref": "x", "yref": "y", "fillcolor": "rgba(0,0,0,0)"}
     fig.update_layout(
         template=style.template(),
         height=820 if narrow else 900,  # narrow: 270 + 350 + 200
         title=style.title("Which conditions fit a presenting finding?", narrow, y=0.985),
         xaxis={
             "side": "top",
-            "tickvals": [FEATURES[f][1] for f in features],
-            "ticktext": [FEATURES[f][0] for f in features],
+            "tickvals": [full for _, full in FEATURES.values()],
+            "ticktext": [short for short, _ in FEATURES.values()],
             "tickangle": -90 if narrow else -45,
             "tickfont": {"size": small},
             "showgrid": False,
             "automargin": True,
-            "range": [-0.5, len(features) - 0.5],
+            "range": [-0.5, len(FEATURES) - 0.5],
             "fixedrange": True,
         },
         yaxis={
             "tickvals": list(CONDITIONS),
-            "ticktext": _ticktext(cells, finding),
+            "ticktext": [
+                f"<b>▶ {t}</b>" if chosen and fit else t
+                for t, fit in zip(labels, bright, strict=True)
+            ],
             "autorange": "reversed",
             "tickfont": {"size": small},
             "showgrid": False,
             "automargin": not narrow,
             "fixedrange": True,
         },
-        shapes=_column_box(finding),
+        shapes=[
+            {
+                **box,
+                "visible": chosen,
+                "x0": column - 0.5,
+                "x1": column + 0.5,
+                "y0": -0.5,
+                "y1": len(CONDITIONS) - 0.5,
+                "line": {"color": style.TEXT, "width": 3},
+            }
+        ],
         annotations=[
-            _note(_status(cells, finding, narrow), 1, STATUS_SHIFT, text),
-            _note(EDUCATIONAL_NARROW if narrow else EDUCATIONAL, 0, -44, text),
-            _note(
-                TEACHING_NOTE.replace(". ", ".<br>") if narrow else TEACHING_NOTE,
-                0,
-                -74 if narrow else -66,
-                small,
-            ),
+            {
+                "text": t,
+                "y": y,
+                "yshift": shift,
+                "yanchor": "top" if y == 0 else "bottom",
+                "font": {"size": size},
+            }
+            for t, y, shift, size in notes
         ],
         legend={
             "y": -120 / 350 if narrow else 0,  # on a phone below the notes (plot 350 px)
@@ -456,52 +344,45 @@ def draw(finding: str = NO_FINDING, narrow: bool = False) -> BookFigure:
 
 def ranking_html(findings: Sequence[str]) -> str:
     """The ranked list for ``findings`` as HTML, with the not-diagnostic note."""
-    chosen = check_findings(findings)
-    note = (
-        '<p style="border:2px solid #D55E00;padding:0.5em;font-weight:bold">'
-        f"{html.escape(NOT_DIAGNOSTIC)}</p>"
+    ranking = rank(findings)
+    page = (
+        '<p style="border:2px solid #D55E00;padding:0.5em;font-weight:bold">Educational, not '
+        "diagnostic — see a clinician. Only a clinician who examines you can diagnose a lump "
+        "or a pain.</p><p>Score per ticked finding: typical +2, possible +1, unknown 0, "
+        "atypical −1. The score is a teaching device, not a probability.</p>"
     )
-    scoring = (
-        "<p>Score per ticked finding: typical +2, possible +1, unknown 0, atypical −1. "
-        "The score is a teaching device, not a probability.</p>"
-    )
-    if not chosen:
-        return note + scoring + "<p>Tick one or more findings to rank the conditions.</p>"
-    ticked = "; ".join(html.escape(FEATURES[f][1]) for f in chosen)
+    if not findings:
+        return page + "<p>Tick one or more findings to rank the conditions.</p>"
+    ticked = "; ".join(html.escape(full) for f, (_, full) in FEATURES.items() if f in findings)
     items = "".join(
-        f"<li>{html.escape(condition)} — score {str(score).replace('-', '−')}</li>"
-        for condition, score in rank(chosen)
+        f"<li>{html.escape(c)} — score {str(s).replace('-', '−')}</li>" for c, s in ranking
     )
-    return f"{note}{scoring}<p>Findings ticked: {ticked}.</p><ol>{items}</ol>"
+    return f"{page}<p>Findings ticked: {ticked}.</p><ol>{items}</ol>"
 
 
-OPTIONS = {
-    "finding": Option(
-        (NO_FINDING, *FEATURES),
-        "Presenting finding",
-        labels=("No finding chosen", *(full for _, full in FEATURES.values())),
-        place={"y": 1.0, "pad": {"b": MENU_SHIFT}, "font": {"size": 12}, "direction": "down"},
-        narrow={
-            "labels": ("No finding chosen", *(short for short, _ in FEATURES.values())),
-            "place": {
-                "y": 1.0,
-                "pad": {"b": MENU_SHIFT},
-                "font": {"size": 11},
-                "direction": "down",
+PLACE = {"y": 1.0, "pad": {"b": 172}, "font": {"size": 12}, "direction": "down"}
+MATRIX = Interactive(
+    draw,
+    {
+        "finding": Option(
+            (NO_FINDING, *FEATURES),
+            "Presenting finding",
+            labels=("No finding chosen", *(full for _, full in FEATURES.values())),
+            place=PLACE,
+            narrow={
+                "labels": ("No finding chosen", *(short for short, _ in FEATURES.values())),
+                "place": {**PLACE, "font": {"size": 11}},
             },
-        },
-    )
-}
-MATRIX = Interactive(draw, OPTIONS)
+        )
+    },
+)
 
 
 def figure(finding: str = NO_FINDING) -> BookFigure:
     """The conditions × findings matrix, with a dropdown of presenting findings.
 
-    ``finding`` (a key of :data:`FEATURES`, or ``"none"``) picks the finding shown
-    first: conditions where it is typical or possible keep their colours and get a
-    bold ▶ label; the rest fade. The figure's own dropdown changes it in the browser
-    without a kernel. Educational, not diagnostic.
+    ``finding`` (a key of :data:`FEATURES`, or ``"none"``) is shown first: conditions where
+    it is typical or possible keep their colours and a bold ▶ label, the rest fade.
     """
     return MATRIX.figure(finding=finding)
 
@@ -527,6 +408,5 @@ def app() -> Any:
     """Live version: one checkbox per finding and a ranked list (needs a kernel).
 
     ``app.result`` is an ``IPython.display.HTML`` whose ``.data`` holds the ranking.
-    Educational, not diagnostic.
     """
     return RANKING.app("Rank the conditions that fit your findings", {"findings": ()})
