@@ -1,10 +1,8 @@
 """Differential-diagnosis explorer: which conditions fit a presenting finding (chapter 3).
 
-``data/differential.csv`` has one row per condition × finding: how well the finding fits
-(``level``), on what ``basis`` (``cited`` with references.bib keys in ``source``, or
-``general clinical teaching`` with no source) and a ``note`` on what the source states.
-:func:`rank` scores conditions by :data:`SCORES`, a teaching device: the explorer is
-educational, not diagnostic.
+``data/differential.csv`` holds, per condition × finding, the ``level`` of fit and its
+``basis``: ``cited`` (references.bib keys in ``source``) or general clinical teaching.
+:func:`rank` adds up :data:`SCORES`, a teaching device: educational, not diagnostic.
 """
 
 from __future__ import annotations
@@ -69,24 +67,27 @@ FEATURES: dict[str, tuple[str, str]] = {
     "trochanter": ("Trochanter tender", "Tenderness over the greater trochanter"),
 }
 
+SHORT, FULL = zip(*FEATURES.values(), strict=True)  # column labels, full wordings
+
 LEVELS: tuple[str, ...] = ("typical", "possible", "atypical", "unknown")
+#: Per level: points a ticked finding adds, the text in a cell (so colour is never needed
+#: alone) and its Okabe-Ito colour (orange lightened, so the fits stand out).
+SCORES: dict[str, int] = dict(zip(LEVELS, (2, 1, -1, 0), strict=True))
+LEVEL_MARKS: dict[str, str] = dict(zip(LEVELS, ("++", "+", "−", "?"), strict=True))
+LEVEL_COLOURS: dict[str, str] = dict(
+    zip(LEVELS, ("#0072B2", "#56B4E9", "#F5CF7F", "#EEEEEE"), strict=True)
+)
+#: Heatmap colours by z: 0-3 the levels, 4-7 the same faded (75% white mixed in).
+COLOURS: list[str] = [
+    *LEVEL_COLOURS.values(),
+    *(
+        "#" + bytes(round(c + (255 - c) * 0.75) for c in bytes.fromhex(h[1:])).hex().upper()
+        for h in LEVEL_COLOURS.values()
+    ),
+]
 CITED = "cited"
 TEACHING = "general clinical teaching"
-
-#: Points a ticked finding adds to a condition, by level.
-SCORES: dict[str, int] = {"typical": 2, "possible": 1, "unknown": 0, "atypical": -1}
-
-#: Text shown in each cell (the level, so the figure never relies on colour alone).
-LEVEL_MARKS: dict[str, str] = {"typical": "++", "possible": "+", "atypical": "−", "unknown": "?"}
-
-#: Okabe-Ito colours per level, in the order of :data:`LEVELS`.
-LEVEL_COLOURS: dict[str, str] = {
-    "typical": "#0072B2",
-    "possible": "#56B4E9",
-    "atypical": "#F5CF7F",  # Okabe-Ito orange (#E69F00) lightened, so the fits stand out
-    "unknown": "#EEEEEE",
-}
-
+BASIS_LABELS = {CITED: CITED, TEACHING: f"{TEACHING} *"}  # * marks the uncited cells
 NO_FINDING = "none"
 FIT = ("typical", "possible")  # levels at which a condition "fits" a presenting finding
 FILENAME = "data/differential.csv"
@@ -107,15 +108,16 @@ class CellRow(Model):
 
     def check(self) -> None:
         """``basis`` is ``cited`` exactly when ``source`` holds a key."""
-        if self.basis == CITED:
-            require(self.source is not None, "source", "basis is 'cited' but no source is given")
-        else:
-            require(
-                self.source is None,
-                "source",
-                f"basis is {TEACHING!r}, so source must be empty "
-                "(use basis 'cited' for a citation)",
-            )
+        cited = self.basis == CITED
+        problem = (
+            f"basis is {TEACHING!r}, so source must be empty (use basis 'cited' for a citation)"
+        )
+        if cited:
+            problem = "basis is 'cited' but no source is given"
+        require((self.source is not None) == cited, "source", problem)
+
+
+Cells = dict[tuple[str, str], CellRow]  # rows keyed by (condition, feature)
 
 
 def complete(rows: list[CellRow], filename: str = FILENAME) -> list[CellRow]:
@@ -136,11 +138,7 @@ def load() -> list[CellRow]:
 
 
 def rank(findings: Sequence[str]) -> list[tuple[str, int]]:
-    """Every condition with its :data:`SCORES` sum for ``findings``, best fit first.
-
-    Ties keep the order of :data:`CONDITIONS`; a repeated finding counts once. A bad
-    ``findings`` raises ``ValueError``. A teaching aid, not a diagnostic rule.
-    """
+    """Every condition with its :data:`SCORES` sum for ``findings``, best fit first (stable)."""
     empty = isinstance(findings, (list, tuple)) and not findings
     chosen = () if empty else check_subset("findings", findings, tuple(FEATURES))
     scores = dict.fromkeys(CONDITIONS, 0)
@@ -159,19 +157,8 @@ def _hover(row: CellRow) -> str:
     return "<br>".join(parts)
 
 
-def _colourscale() -> list[list[Any]]:
-    """A stepped scale: z 0-3 are the levels, z 4-7 the same with 75% white mixed in."""
-    colours = list(LEVEL_COLOURS.values())
-    for colour in list(colours):
-        faded = bytes(round(c + (255 - c) * 0.75) for c in bytes.fromhex(colour[1:]))
-        colours.append("#" + faded.hex().upper())
-    return [[(i + j) / len(colours), colour] for i, colour in enumerate(colours) for j in (0, 1)]
-
-
-def _traces(
-    cells: dict[tuple[str, str], CellRow], finding: str, size: int
-) -> tuple[list[go.Trace], list[bool]]:
-    """The heatmap and one legend square per level; and which conditions fit ``finding``."""
+def _traces(cells: Cells, finding: str, size: int) -> tuple[list[go.Trace], list[bool]]:
+    """The heatmap and a legend square per level; and which conditions fit ``finding``."""
     grid = [[cells[(c, f)] for f in FEATURES] for c in CONDITIONS]
     bright = [finding == NO_FINDING or cells[(c, finding)].level in FIT for c in CONDITIONS]
     heatmap = go.Heatmap(
@@ -179,54 +166,48 @@ def _traces(
             [LEVELS.index(r.level) + 4 * (not fit) for r in line]
             for line, fit in zip(grid, bright, strict=True)
         ],
-        x=[full for _, full in FEATURES.values()],
+        x=list(FULL),
         y=list(CONDITIONS),
         text=[[LEVEL_MARKS[r.level] + "*" * (r.basis == TEACHING) for r in line] for line in grid],
         texttemplate="%{text}",
         textfont={"size": size},
         hovertext=[[_hover(r) for r in line] for line in grid],
         hovertemplate="<b>%{y}</b><br>%{x}<br>%{hovertext}<extra></extra>",
-        colorscale=_colourscale(),
-        zmin=-0.5,  # each integer z sits in the middle of its colour step
-        zmax=2 * len(LEVELS) - 0.5,
-        showscale=False,
         hoverlabel={"align": "left"},
+        colorscale=[[(i + j) / 8, c] for i, c in enumerate(COLOURS) for j in (0, 1)],
+        zmin=-0.5,  # each integer z sits in the middle of its colour step
+        zmax=len(COLOURS) - 0.5,
+        showscale=False,
         xgap=2,
         ygap=2,
         name="Fit",
         showlegend=False,
     )
-    edge = {"width": 1, "color": style.TEXT}
+    square = {"symbol": "square", "size": 14, "line": {"width": 1, "color": style.TEXT}}
     legend = [
         go.Scatter(
-            x=[None],
-            y=[None],
-            mode="markers",
-            name=f"{LEVEL_MARKS[level]} {level}",
-            marker={"symbol": "square", "size": 14, "color": LEVEL_COLOURS[level], "line": edge},
-            hoverinfo="skip",
-        )
-        for level in LEVELS
+            x=[None], y=[None], mode="markers", name=f"{mark} {level}", hoverinfo="skip"
+        ).update(marker={**square, "color": LEVEL_COLOURS[level]})
+        for level, mark in LEVEL_MARKS.items()
     ]
     return [heatmap, *legend], bright
 
 
-def _texts(rows: list[CellRow], cells: dict[tuple[str, str], CellRow]) -> dict[str, Any]:
+def _texts(rows: list[CellRow], cells: Cells) -> dict[str, Any]:
     """Caption (cited cells counted), alt text (typical conditions per finding) and table."""
     typical = {
         full: [c for c in CONDITIONS if cells[(c, f)].level == "typical"]
         for f, (_, full) in FEATURES.items()
     }
     fits = ". ".join(f"{full}: typical of {', '.join(cs)}" for full, cs in typical.items() if cs)
-    cited = sum(row.basis == CITED for row in rows)
     return {
         "caption": (
             f"How {len(FEATURES)} clinical findings fit {len(CONDITIONS)} conditions that can "
             "mimic a back mouse: ++ typical, + possible, − atypical, ? unknown. "
-            f"{cited} of {len(rows)} cells cite a source (hover to see it); cells marked * "
-            "rest on general clinical teaching, not on a citation. Pick a presenting finding: "
-            "conditions where it is typical or possible stay bright. Educational, not "
-            "diagnostic: a lump or pain needs a clinician's examination."
+            f"{sum(r.basis == CITED for r in rows)} of {len(rows)} cells cite a source (hover "
+            "to see it); cells marked * rest on general clinical teaching, not on a citation. "
+            "Pick a presenting finding: conditions where it is typical or possible stay bright. "
+            "Educational, not diagnostic: a lump or pain needs a clinician's examination."
         ),
         "alt": (
             f"Matrix of {len(CONDITIONS)} conditions (rows) by {len(FEATURES)} findings "
@@ -235,14 +216,7 @@ def _texts(rows: list[CellRow], cells: dict[tuple[str, str], CellRow]) -> dict[s
         ),
         "columns": ("Condition", "Finding", "Level", "Basis", "Source", "Note"),
         "rows": [
-            (
-                r.condition,
-                FEATURES[r.feature][1],
-                r.level,
-                r.basis + " *" * (r.basis == TEACHING),
-                r.source,
-                r.note,
-            )
+            (r.condition, FEATURES[r.feature][1], r.level, BASIS_LABELS[r.basis], r.source, r.note)
             for r in rows
         ],
     }
@@ -256,78 +230,61 @@ def draw(finding: str = NO_FINDING, narrow: bool = False) -> BookFigure:
     fig = BookFigure(data=traces, **_texts(rows, cells))
     chosen = finding != NO_FINDING
     gap = "<br>" if narrow else " "  # notes take two lines on a phone
-    status = (
-        f"Finding: <b>{FEATURES[finding][0]}</b> —{gap}{sum(bright)} of {len(CONDITIONS)} "
-        "conditions fit (▶ bold rows)"
-        if chosen
-        else f"All conditions shown.{gap}Pick a presenting finding to see which fit."
-    )
+    status = f"All conditions shown.{gap}Pick a presenting finding to see which fit."
+    if chosen:
+        fit = f"{sum(bright)} of {len(CONDITIONS)} conditions fit (▶ bold rows)"
+        status = f"Finding: <b>{FEATURES[finding][0]}</b> —{gap}{fit}"
     labels = [LABELS.get(c) or style.wrap_hover(c, 18) for c in CONDITIONS]
     column = list(FEATURES).index(finding) if chosen else 0
     small, text = (9, 10) if narrow else (12, 13)  # font sizes of labels and notes
-    notes = [  # text, top (1) or bottom (0) of the matrix, pixels above it, font size
-        (status, 1, 142, text),
-        (
-            f"<b>Educational, not diagnostic</b> —{gap}see a clinician about any lump or pain.",
-            0,
-            -44,
-            text,
-        ),
-        (
-            f"* {TEACHING} (no citation).{gap}Hover a cell for its basis.",
-            0,
-            -74 if narrow else -66,
-            small,
-        ),
-    ]
-    box = {"type": "rect", "xref": "x", "yref": "y", "fillcolor": "rgba(0,0,0,0)"}
+    educational = (
+        f"<b>Educational, not diagnostic</b> —{gap}see a clinician about any lump or pain."
+    )
+    key = f"* {TEACHING} (no citation).{gap}Hover a cell for its basis."
+    # text, pixels above the matrix (below it if negative), font size
+    notes = [(status, 142, text), (educational, -44, text), (key, -74 if narrow else -66, small)]
+    axis = {"tickfont": {"size": small}, "showgrid": False, "fixedrange": True}
     fig.update_layout(
         template=style.template(),
         height=820 if narrow else 900,  # narrow: 270 + 350 + 200
         title=style.title("Which conditions fit a presenting finding?", narrow, y=0.985),
         xaxis={
+            **axis,
             "side": "top",
-            "tickvals": [full for _, full in FEATURES.values()],
-            "ticktext": [short for short, _ in FEATURES.values()],
+            "tickvals": list(FULL),
+            "ticktext": list(SHORT),
             "tickangle": -90 if narrow else -45,
-            "tickfont": {"size": small},
-            "showgrid": False,
             "automargin": True,
             "range": [-0.5, len(FEATURES) - 0.5],
-            "fixedrange": True,
         },
         yaxis={
+            **axis,
             "tickvals": list(CONDITIONS),
             "ticktext": [
                 f"<b>▶ {t}</b>" if chosen and fit else t
                 for t, fit in zip(labels, bright, strict=True)
             ],
             "autorange": "reversed",
-            "tickfont": {"size": small},
-            "showgrid": False,
             "automargin": not narrow,
-            "fixedrange": True,
         },
-        shapes=[
+        shapes=[  # a thick outline around the chosen finding's column
             {
-                **box,
+                "type": "rect",
                 "visible": chosen,
+                "xref": "x",
+                "yref": "y",
                 "x0": column - 0.5,
                 "x1": column + 0.5,
                 "y0": -0.5,
                 "y1": len(CONDITIONS) - 0.5,
                 "line": {"color": style.TEXT, "width": 3},
+                "fillcolor": "rgba(0,0,0,0)",
             }
         ],
         annotations=[
-            {
-                "text": t,
-                "y": y,
-                "yshift": shift,
-                "yanchor": "top" if y == 0 else "bottom",
-                "font": {"size": size},
-            }
-            for t, y, shift, size in notes
+            {"text": note, "yshift": shift, "font": {"size": size}}
+            | ({"y": 1, "yanchor": "bottom"} if shift > 0 else {"y": 0, "yanchor": "top"})
+            for note, shift, size in notes
         ],
         legend={
             "y": -120 / 350 if narrow else 0,  # on a phone below the notes (plot 350 px)
@@ -360,53 +317,27 @@ def ranking_html(findings: Sequence[str]) -> str:
     return f"{page}<p>Findings ticked: {ticked}.</p><ol>{items}</ol>"
 
 
-PLACE = {"y": 1.0, "pad": {"b": 172}, "font": {"size": 12}, "direction": "down"}
-MATRIX = Interactive(
-    draw,
-    {
-        "finding": Option(
-            (NO_FINDING, *FEATURES),
-            "Presenting finding",
-            labels=("No finding chosen", *(full for _, full in FEATURES.values())),
-            place=PLACE,
-            narrow={
-                "labels": ("No finding chosen", *(short for short, _ in FEATURES.values())),
-                "place": {**PLACE, "font": {"size": 11}},
-            },
-        )
-    },
+MENU = {"y": 1.0, "pad": {"b": 172}, "font": {"size": 12}, "direction": "down"}
+FINDING = Option(
+    (NO_FINDING, *FEATURES),
+    "Presenting finding",
+    labels=("No finding chosen", *FULL),
+    place=MENU,
+    narrow={"labels": ("No finding chosen", *SHORT), "place": {**MENU, "font": {"size": 11}}},
 )
+MATRIX = Interactive(draw, {"finding": FINDING})
 
 
 def figure(finding: str = NO_FINDING) -> BookFigure:
-    """The conditions × findings matrix, with a dropdown of presenting findings.
-
-    ``finding`` (a key of :data:`FEATURES`, or ``"none"``) is shown first: conditions where
-    it is typical or possible keep their colours and a bold ▶ label, the rest fade.
-    """
+    """The matrix with a dropdown of presenting findings: rows that fit one stay bright."""
     return MATRIX.figure(finding=finding)
 
 
-def _ranking(findings: Sequence[str]) -> Any:
-    """The live app's render function: ticked findings in, ranked HTML out."""
+def app() -> Any:
+    """Live version: a checkbox per finding and the ranked list as ``app.result`` HTML."""
     from IPython.display import HTML
 
-    return HTML(ranking_html(findings))
-
-
-RANKING = Interactive(
-    _ranking,
-    {
-        "findings": Option(
-            tuple(FEATURES), "Findings", "checkboxes", tuple(full for _, full in FEATURES.values())
-        )
-    },
-)
-
-
-def app() -> Any:
-    """Live version: one checkbox per finding and a ranked list (needs a kernel).
-
-    ``app.result`` is an ``IPython.display.HTML`` whose ``.data`` holds the ranking.
-    """
-    return RANKING.app("Rank the conditions that fit your findings", {"findings": ()})
+    findings = Option(tuple(FEATURES), "Findings", "checkboxes", FULL)
+    return Interactive(lambda findings: HTML(ranking_html(findings)), {"findings": findings}).app(
+        "Rank the conditions that fit your findings", {"findings": ()}
+    )
