@@ -19,29 +19,24 @@ from .data import Cites, DataError, Model, citation, load_rows, require, row_mod
 from .options import Interactive, Option
 from .render import BookFigure
 
-CONDITIONS: tuple[str, ...] = (
-    "Back mouse (episacral lipoma)",
-    "Lipoma",
-    "Angiolipoma",
-    "Liposarcoma",
-    "Epidermoid (sebaceous) cyst",
-    "Lumbar hernia (Petit or Grynfeltt)",
-    "Superior cluneal nerve entrapment",
-    "Middle cluneal nerve entrapment",
-    "Iliac crest pain syndrome (trigger point)",
-    "Sacroiliac joint pain",
-    "Facet joint pain",
-    "Lumbar radiculopathy",
-    "Greater trochanteric pain syndrome",
-)
-
-#: Row labels set by hand (shortened or broken elsewhere); the rest wrap at 18 characters.
-LABELS: dict[str, str] = {
+#: The conditions in row order, with a row label where it is set by hand (None: the name
+#: wrapped at 18 characters).
+ROW_LABELS: dict[str, str | None] = {
+    "Back mouse (episacral lipoma)": None,
+    "Lipoma": None,
+    "Angiolipoma": None,
+    "Liposarcoma": None,
+    "Epidermoid (sebaceous) cyst": None,
     "Lumbar hernia (Petit or Grynfeltt)": "Lumbar hernia<br>(Petit, Grynfeltt)",
+    "Superior cluneal nerve entrapment": None,
+    "Middle cluneal nerve entrapment": None,
     "Iliac crest pain syndrome (trigger point)": "Iliac crest pain<br>syndrome",
     "Sacroiliac joint pain": "Sacroiliac<br>joint pain",
+    "Facet joint pain": None,
+    "Lumbar radiculopathy": None,
     "Greater trochanteric pain syndrome": "Greater trochanteric<br>pain syndrome",
 }
+CONDITIONS: tuple[str, ...] = tuple(ROW_LABELS)
 
 #: Findings: identifier -> (column label, full wording).
 FEATURES: dict[str, tuple[str, str]] = {
@@ -87,10 +82,12 @@ COLOURS: list[str] = [
 ]
 CITED = "cited"
 TEACHING = "general clinical teaching"
-BASIS_LABELS = {CITED: CITED, TEACHING: f"{TEACHING} *"}  # * marks the uncited cells
+BASIS_LABELS: dict[str, str] = {
+    CITED: CITED,
+    TEACHING: f"{TEACHING} *",
+}  # * marks the uncited cells
 NO_FINDING = "none"
 FIT = ("typical", "possible")  # levels at which a condition "fits" a presenting finding
-FILENAME = "data/differential.csv"
 
 
 @row_model
@@ -120,7 +117,7 @@ class CellRow(Model):
 Cells = dict[tuple[str, str], CellRow]  # rows keyed by (condition, feature)
 
 
-def complete(rows: list[CellRow], filename: str = FILENAME) -> list[CellRow]:
+def complete(rows: list[CellRow], filename: str = "data/differential.csv") -> list[CellRow]:
     """``rows`` if every condition × finding pair has a row, else a :class:`DataError`."""
     seen = {(row.condition, row.feature) for row in rows}
     missing = [(c, f) for c in CONDITIONS for f in FEATURES if (c, f) not in seen]
@@ -163,7 +160,7 @@ def _traces(cells: Cells, finding: str, size: int) -> tuple[list[go.Trace], list
     bright = [finding == NO_FINDING or cells[(c, finding)].level in FIT for c in CONDITIONS]
     heatmap = go.Heatmap(
         z=[
-            [LEVELS.index(r.level) + 4 * (not fit) for r in line]
+            [LEVELS.index(r.level) + len(LEVELS) * (not fit) for r in line]
             for line, fit in zip(grid, bright, strict=True)
         ],
         x=list(FULL),
@@ -174,7 +171,7 @@ def _traces(cells: Cells, finding: str, size: int) -> tuple[list[go.Trace], list
         hovertext=[[_hover(r) for r in line] for line in grid],
         hovertemplate="<b>%{y}</b><br>%{x}<br>%{hovertext}<extra></extra>",
         hoverlabel={"align": "left"},
-        colorscale=[[(i + j) / 8, c] for i, c in enumerate(COLOURS) for j in (0, 1)],
+        colorscale=[[(i + j) / len(COLOURS), c] for i, c in enumerate(COLOURS) for j in (0, 1)],
         zmin=-0.5,  # each integer z sits in the middle of its colour step
         zmax=len(COLOURS) - 0.5,
         showscale=False,
@@ -234,7 +231,7 @@ def draw(finding: str = NO_FINDING, narrow: bool = False) -> BookFigure:
     if chosen:
         fit = f"{sum(bright)} of {len(CONDITIONS)} conditions fit (▶ bold rows)"
         status = f"Finding: <b>{FEATURES[finding][0]}</b> —{gap}{fit}"
-    labels = [LABELS.get(c) or style.wrap_hover(c, 18) for c in CONDITIONS]
+    labels = [ROW_LABELS[c] or style.wrap_hover(c, 18) for c in CONDITIONS]
     column = list(FEATURES).index(finding) if chosen else 0
     small, text = (9, 10) if narrow else (12, 13)  # font sizes of labels and notes
     educational = (
@@ -310,7 +307,7 @@ def ranking_html(findings: Sequence[str]) -> str:
     )
     if not findings:
         return page + "<p>Tick one or more findings to rank the conditions.</p>"
-    ticked = "; ".join(html.escape(full) for f, (_, full) in FEATURES.items() if f in findings)
+    ticked = "; ".join(html.escape(FEATURES[f][1]) for f in dict.fromkeys(findings))
     items = "".join(
         f"<li>{html.escape(c)} — score {str(s).replace('-', '−')}</li>" for c, s in ranking
     )
