@@ -82,10 +82,8 @@ COLOURS: list[str] = [
 ]
 CITED = "cited"
 TEACHING = "general clinical teaching"
-BASIS_LABELS: dict[str, str] = {
-    CITED: CITED,
-    TEACHING: f"{TEACHING} *",
-}  # * marks the uncited cells
+#: The basis as the data table shows it: * marks the cells that cite nothing.
+BASIS_LABELS: dict[str, str] = {CITED: CITED, TEACHING: f"{TEACHING} *"}
 NO_FINDING = "none"
 FIT = ("typical", "possible")  # levels at which a condition "fits" a presenting finding
 
