@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from . import style
 from .checks import check_subset
 from .data import Cites, DataError, Model, citation, load_rows, require, row_model
+from .forest import legend_key
 from .options import Interactive, Option
 from .render import BookFigure
 
@@ -178,12 +179,10 @@ def _traces(cells: Cells, finding: str, size: int) -> tuple[list[go.Trace], list
         name="Fit",
         showlegend=False,
     )
-    square = {"symbol": "square", "size": 14, "line": {"width": 1, "color": style.TEXT}}
+    square = {"size": 14, "line": {"width": 1, "color": style.TEXT}}
     legend = [
-        go.Scatter(
-            x=[None], y=[None], mode="markers", name=f"{mark} {level}", hoverinfo="skip"
-        ).update(marker={**square, "color": LEVEL_COLOURS[level]})
-        for level, mark in LEVEL_MARKS.items()
+        legend_key(f"{LEVEL_MARKS[level]} {level}", "square", colour).update(marker=square)
+        for level, colour in LEVEL_COLOURS.items()
     ]
     return [heatmap, *legend], bright
 
