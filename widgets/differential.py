@@ -1,62 +1,43 @@
 """Differential-diagnosis explorer: which conditions fit a presenting finding (chapter 3).
 
-``data/differential.csv`` is a matrix of conditions × clinical findings. Each row is
-one cell: how well the finding fits the condition (``level``: typical, possible,
-atypical or unknown) and on what ``basis``: either ``cited`` with references.bib
-keys in ``source``, or ``general clinical teaching`` with ``source`` left empty. A
-short ``note`` says what the source (or the teaching) states.
-
-The ranking used by :func:`rank` and :func:`app` is a teaching device, not a
-diagnostic rule: every ticked finding adds 2 points to a condition where it is
-typical, 1 where it is possible, 0 where it is unknown and takes 1 away where it is
-atypical (see :data:`SCORES`). It is educational, not diagnostic.
+``data/differential.csv`` holds, per condition × finding, the ``level`` of fit and its
+``basis``: ``cited`` (references.bib keys in ``source``) or general clinical teaching.
+:func:`rank` adds up :data:`SCORES`, a teaching device: educational, not diagnostic.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any, Literal
 
 import plotly.graph_objects as go
 
 from . import style
+from .checks import check_subset
 from .data import Cites, DataError, Model, citation, load_rows, require, row_model
+from .forest import legend_key
 from .options import Interactive, Option
 from .render import BookFigure
 
-CONDITIONS: tuple[str, ...] = (
-    "Back mouse (episacral lipoma)",
-    "Lipoma",
-    "Angiolipoma",
-    "Liposarcoma",
-    "Epidermoid (sebaceous) cyst",
-    "Lumbar hernia (Petit or Grynfeltt)",
-    "Superior cluneal nerve entrapment",
-    "Middle cluneal nerve entrapment",
-    "Iliac crest pain syndrome (trigger point)",
-    "Sacroiliac joint pain",
-    "Facet joint pain",
-    "Lumbar radiculopathy",
-    "Greater trochanteric pain syndrome",
-)
-
-#: Row labels for the figure (two lines each, so the matrix keeps its width).
-SHORT_CONDITIONS: dict[str, str] = {
-    "Back mouse (episacral lipoma)": "Back mouse<br>(episacral lipoma)",
-    "Lipoma": "Lipoma",
-    "Angiolipoma": "Angiolipoma",
-    "Liposarcoma": "Liposarcoma",
-    "Epidermoid (sebaceous) cyst": "Epidermoid<br>(sebaceous) cyst",
+#: The conditions in row order, with a row label where it is set by hand (None: the name
+#: wrapped at 18 characters).
+ROW_LABELS: dict[str, str | None] = {
+    "Back mouse (episacral lipoma)": None,
+    "Lipoma": None,
+    "Angiolipoma": None,
+    "Liposarcoma": None,
+    "Epidermoid (sebaceous) cyst": None,
     "Lumbar hernia (Petit or Grynfeltt)": "Lumbar hernia<br>(Petit, Grynfeltt)",
-    "Superior cluneal nerve entrapment": "Superior cluneal<br>nerve entrapment",
-    "Middle cluneal nerve entrapment": "Middle cluneal<br>nerve entrapment",
+    "Superior cluneal nerve entrapment": None,
+    "Middle cluneal nerve entrapment": None,
     "Iliac crest pain syndrome (trigger point)": "Iliac crest pain<br>syndrome",
     "Sacroiliac joint pain": "Sacroiliac<br>joint pain",
-    "Facet joint pain": "Facet joint pain",
-    "Lumbar radiculopathy": "Lumbar<br>radiculopathy",
+    "Facet joint pain": None,
+    "Lumbar radiculopathy": None,
     "Greater trochanteric pain syndrome": "Greater trochanteric<br>pain syndrome",
 }
+CONDITIONS: tuple[str, ...] = tuple(ROW_LABELS)
 
 #: Findings: identifier -> (column label, full wording).
 FEATURES: dict[str, tuple[str, str]] = {
@@ -82,39 +63,30 @@ FEATURES: dict[str, tuple[str, str]] = {
     "trochanter": ("Trochanter tender", "Tenderness over the greater trochanter"),
 }
 
+SHORT, FULL = zip(*FEATURES.values(), strict=True)  # column labels, full wordings
+
 LEVELS: tuple[str, ...] = ("typical", "possible", "atypical", "unknown")
+#: Per level: points a ticked finding adds, the text in a cell (so colour is never needed
+#: alone) and its Okabe-Ito colour (orange lightened, so the fits stand out).
+SCORES: dict[str, int] = dict(zip(LEVELS, (2, 1, -1, 0), strict=True))
+LEVEL_MARKS: dict[str, str] = dict(zip(LEVELS, ("++", "+", "−", "?"), strict=True))
+LEVEL_COLOURS: dict[str, str] = dict(
+    zip(LEVELS, ("#0072B2", "#56B4E9", "#F5CF7F", "#EEEEEE"), strict=True)
+)
+#: Heatmap colours by z: 0-3 the levels, 4-7 the same faded (75% white mixed in).
+COLOURS: list[str] = [
+    *LEVEL_COLOURS.values(),
+    *(
+        "#" + bytes(round(c + (255 - c) * 0.75) for c in bytes.fromhex(h[1:])).hex().upper()
+        for h in LEVEL_COLOURS.values()
+    ),
+]
 CITED = "cited"
 TEACHING = "general clinical teaching"
-BASES: tuple[str, ...] = (CITED, TEACHING)
-
-#: Points a ticked finding adds to a condition, by level.
-SCORES: dict[str, int] = {"typical": 2, "possible": 1, "unknown": 0, "atypical": -1}
-
-#: Text shown in each cell (the level, so the figure never relies on colour alone).
-LEVEL_MARKS: dict[str, str] = {"typical": "++", "possible": "+", "atypical": "−", "unknown": "?"}
-TEACHING_MARK = "*"
-
-#: Okabe-Ito colours per level, and the faded versions used for rows that do not fit.
-LEVEL_COLOURS: dict[str, str] = {
-    "typical": "#0072B2",
-    "possible": "#56B4E9",
-    "atypical": "#F5CF7F",  # Okabe-Ito orange (#E69F00) lightened, so the fits stand out
-    "unknown": "#EEEEEE",
-}
-FADE = 0.75  # share of white mixed into a faded cell
-
+#: The basis as the data table shows it: * marks the cells that cite nothing.
+BASIS_LABELS: dict[str, str] = {CITED: CITED, TEACHING: f"{TEACHING} *"}
 NO_FINDING = "none"
 FIT = ("typical", "possible")  # levels at which a condition "fits" a presenting finding
-
-# Pixel offsets above the top of the matrix (the column labels take the first ~135 px).
-STATUS_SHIFT = 142
-MENU_SHIFT = 172
-
-FILENAME = "data/differential.csv"
-NOT_DIAGNOSTIC = (
-    "Educational, not diagnostic — see a clinician. Only a clinician who examines you "
-    "can diagnose a lump or a pain."
-)
 
 
 @row_model
@@ -126,32 +98,32 @@ class CellRow(Model):
     condition: Literal[*CONDITIONS]
     feature: Literal[*FEATURES]
     level: Literal[*LEVELS]
-    basis: Literal[*BASES]
+    basis: Literal[CITED, TEACHING]
     source: Cites | None
     note: str | None
 
     def check(self) -> None:
         """``basis`` is ``cited`` exactly when ``source`` holds a key."""
-        if self.basis == CITED:
-            require(self.source is not None, "source", "basis is 'cited' but no source is given")
-        else:
-            require(
-                self.source is None,
-                "source",
-                f"basis is {TEACHING!r}, so source must be empty "
-                "(use basis 'cited' for a citation)",
-            )
+        cited = self.basis == CITED
+        problem = (
+            f"basis is {TEACHING!r}, so source must be empty (use basis 'cited' for a citation)"
+        )
+        if cited:
+            problem = "basis is 'cited' but no source is given"
+        require((self.source is not None) == cited, "source", problem)
 
 
-def complete(rows: list[CellRow], filename: str = FILENAME) -> list[CellRow]:
+Cells = dict[tuple[str, str], CellRow]  # rows keyed by (condition, feature)
+
+
+def complete(rows: list[CellRow], filename: str = "data/differential.csv") -> list[CellRow]:
     """``rows`` if every condition × finding pair has a row, else a :class:`DataError`."""
     seen = {(row.condition, row.feature) for row in rows}
     missing = [(c, f) for c in CONDITIONS for f in FEATURES if (c, f) not in seen]
     if missing:
-        condition, feature = missing[0]
         raise DataError(
-            f"{filename}: no row for condition {condition!r} and feature {feature!r} "
-            f"({len(missing)} cells missing)"
+            f"{filename}: no row for condition {missing[0][0]!r} and feature "
+            f"{missing[0][1]!r} ({len(missing)} cells missing)"
         )
     return rows
 
@@ -161,285 +133,152 @@ def load() -> list[CellRow]:
     return complete(load_rows("differential", CellRow))
 
 
-def _cells(rows: Iterable[CellRow]) -> dict[tuple[str, str], CellRow]:
-    """The rows keyed by (condition, feature)."""
-    return {(row.condition, row.feature): row for row in rows}
-
-
-def check_findings(findings: Sequence[str]) -> list[str]:
-    """``findings`` as a list without repeats, if every entry is a known finding; else raise."""
-    if isinstance(findings, str) or not isinstance(findings, Sequence):
-        raise ValueError(
-            f"argument 'findings' must be a sequence of findings from {list(FEATURES)}, "
-            f"got {findings!r}"
-        )
-    for finding in findings:
-        if not isinstance(finding, str) or finding not in FEATURES:
-            raise ValueError(
-                f"argument 'findings' must contain only {list(FEATURES)}, got {finding!r}"
-            )
-    return list(dict.fromkeys(findings))
-
-
 def rank(findings: Sequence[str]) -> list[tuple[str, int]]:
-    """Every condition with its score for ``findings``, best fit first.
-
-    A finding scores 2 where it is typical, 1 where possible, 0 where unknown and
-    -1 where atypical (:data:`SCORES`). Ties keep the order of :data:`CONDITIONS`.
-    This is a teaching aid, not a diagnostic rule.
-    """
-    chosen = check_findings(findings)
-    cells = _cells(load())
-    scores = [
-        (condition, sum(SCORES[cells[(condition, f)].level] for f in chosen))
-        for condition in CONDITIONS
-    ]
-    return sorted(scores, key=lambda item: -item[1])
-
-
-def _basis_text(row: CellRow) -> str:
-    """The basis of one cell for hover text and tables."""
-    if row.basis == TEACHING:
-        return "general clinical teaching * (no citation)"
-    return "<br>".join(citation(key) for key in row.source)
+    """Every condition with its :data:`SCORES` sum for ``findings``, best fit first (stable)."""
+    empty = isinstance(findings, (list, tuple)) and not findings
+    chosen = () if empty else check_subset("findings", findings, tuple(FEATURES))
+    scores = dict.fromkeys(CONDITIONS, 0)
+    for row in load():
+        if row.feature in chosen:
+            scores[row.condition] += SCORES[row.level]
+    return sorted(scores.items(), key=lambda item: -item[1])
 
 
 def _hover(row: CellRow) -> str:
     """Hover text for one cell: level, basis and note (the template adds the rest)."""
-    parts = [
-        f"Level: <b>{row.level}</b>",
-        f"Basis: {_basis_text(row)}",
-    ]
+    basis = "<br>".join(map(citation, row.source or ())) or f"{TEACHING} * (no citation)"
+    parts = [f"Level: <b>{row.level}</b>", f"Basis: {basis}"]
     if row.note:
         parts.append(style.wrap_hover(html.escape(row.note, quote=False)))
     return "<br>".join(parts)
 
 
-def _cell_text(row: CellRow) -> str:
-    """The symbol printed in a cell, starred for general clinical teaching."""
-    mark = TEACHING_MARK if row.basis == TEACHING else ""
-    return LEVEL_MARKS[row.level] + mark
-
-
-def _fade(colour: str) -> str:
-    """``colour`` mixed with white (for rows that do not fit the chosen finding)."""
-    rgb = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
-    mixed = [round(c + (255 - c) * FADE) for c in rgb]
-    return "#" + "".join(f"{c:02X}" for c in mixed)
-
-
-def _colourscale() -> list[list[Any]]:
-    """A stepped scale: z 0-3 are the levels, z 4-7 their faded versions."""
-    colours = [LEVEL_COLOURS[level] for level in LEVELS]
-    colours += [_fade(colour) for colour in colours]
-    steps = len(colours)
-    scale: list[list[Any]] = []
-    for i, colour in enumerate(colours):
-        scale.append([i / steps, colour])
-        scale.append([(i + 1) / steps, colour])
-    return scale
-
-
-def fits(cells: dict[tuple[str, str], CellRow], finding: str) -> list[bool]:
-    """For each condition, whether ``finding`` is typical or possible there."""
-    if finding == NO_FINDING:
-        return [True] * len(CONDITIONS)
-    return [cells[(condition, finding)].level in FIT for condition in CONDITIONS]
-
-
-def _z(cells: dict[tuple[str, str], CellRow], finding: str) -> list[list[int]]:
-    """The colour index of every cell; rows that do not fit ``finding`` are faded."""
-    bright = fits(cells, finding)
-    return [
-        [
-            LEVELS.index(cells[(condition, feature)].level) + (0 if bright[i] else len(LEVELS))
-            for feature in FEATURES
-        ]
-        for i, condition in enumerate(CONDITIONS)
-    ]
-
-
-def _ticktext(cells: dict[tuple[str, str], CellRow], finding: str) -> list[str]:
-    """Row labels; rows that fit the chosen finding are bold and marked with ▶."""
-    if finding == NO_FINDING:
-        return [SHORT_CONDITIONS[c] for c in CONDITIONS]
-    bright = fits(cells, finding)
-    return [
-        f"<b>▶ {SHORT_CONDITIONS[c]}</b>" if bright[i] else SHORT_CONDITIONS[c]
-        for i, c in enumerate(CONDITIONS)
-    ]
-
-
-def _status(cells: dict[tuple[str, str], CellRow], finding: str, narrow: bool = False) -> str:
-    """What the current view shows, above the matrix (two lines on a phone)."""
-    gap = "<br>" if narrow else " "
-    if finding == NO_FINDING:
-        return f"All conditions shown.{gap}Pick a presenting finding to see which fit."
-    count = sum(fits(cells, finding))
-    label = FEATURES[finding][0]
-    fit = f"{count} of {len(CONDITIONS)} conditions fit (▶ bold rows)"
-    return f"Finding: <b>{label}</b> —{gap}{fit}"
-
-
-EDUCATIONAL = "<b>Educational, not diagnostic</b> — see a clinician about any lump or pain."
-EDUCATIONAL_NARROW = (
-    "<b>Educational, not diagnostic</b> —<br>see a clinician about any lump or pain."
-)
-TEACHING_NOTE = "* general clinical teaching (no citation). Hover a cell for its basis."
-
-
-def _column_box(finding: str) -> list[dict[str, Any]]:
-    """A thick outline around the chosen finding's column (hidden for no finding)."""
-    i = 0 if finding == NO_FINDING else list(FEATURES).index(finding)
-    return [
-        {
-            "type": "rect",
-            "visible": finding != NO_FINDING,
-            "xref": "x",
-            "yref": "y",
-            "x0": i - 0.5,
-            "x1": i + 0.5,
-            "y0": -0.5,
-            "y1": len(CONDITIONS) - 0.5,
-            "line": {"color": style.TEXT, "width": 3},
-            "fillcolor": "rgba(0,0,0,0)",
-        }
-    ]
-
-
-def _legend_traces() -> list[go.Scatter]:
-    """Invisible traces that give the legend one square per level."""
-    return [
-        go.Scatter(
-            x=[None],
-            y=[None],
-            mode="markers",
-            name=f"{LEVEL_MARKS[level]} {level}",
-            marker={
-                "symbol": "square",
-                "size": 14,
-                "color": LEVEL_COLOURS[level],
-                "line": {"width": 1, "color": style.TEXT},
-            },
-            hoverinfo="skip",
-        )
-        for level in LEVELS
-    ]
-
-
-def _note(text: str, y: float, shift: int, size: int) -> dict[str, Any]:
-    """A line of text ``shift`` pixels above (or below) the top (or bottom) of the matrix."""
-    anchor = "bottom" if shift > 0 else "top"
-    return {"text": text, "y": y, "yshift": shift, "yanchor": anchor, "font": {"size": size}}
-
-
-def _basis_label(row: CellRow) -> str:
-    """The basis for the data table, starred for general clinical teaching."""
-    return row.basis if row.basis == CITED else f"{row.basis} *"
-
-
-def _caption(rows: list[CellRow]) -> str:
-    """The caption, with the number of cited cells counted from the rows."""
-    cited = sum(1 for row in rows if row.basis == CITED)
-    return (
-        f"How {len(FEATURES)} clinical findings fit {len(CONDITIONS)} conditions that can "
-        "mimic a back mouse: ++ typical, + possible, − atypical, ? unknown. "
-        f"{cited} of {len(rows)} cells cite a source (hover to see it); cells marked * "
-        "rest on general clinical teaching, not on a citation. Pick a presenting finding: "
-        "conditions where it is typical or possible stay bright. Educational, not "
-        "diagnostic: a lump or pain needs a clinician's examination."
-    )
-
-
-def _alt(cells: dict[tuple[str, str], CellRow]) -> str:
-    """Alt text from the cells: for each finding, the conditions it is typical of."""
-    parts = []
-    for feature, (_, full) in FEATURES.items():
-        typical = [c for c in CONDITIONS if cells[(c, feature)].level == "typical"]
-        if typical:
-            parts.append(f"{full}: typical of {', '.join(typical)}")
-    return (
-        f"Matrix of {len(CONDITIONS)} conditions (rows) by {len(FEATURES)} findings "
-        f"(columns), each cell typical, possible, atypical or unknown. {'. '.join(parts)}. "
-        "The full matrix is in the table."
-    )
-
-
-def _heatmap(cells: dict[tuple[str, str], CellRow], finding: str, size: int) -> go.Heatmap:
-    """The matrix: one coloured, labelled cell per condition and finding."""
-    features = list(FEATURES)
-    return go.Heatmap(
-        z=_z(cells, finding),
-        x=[FEATURES[f][1] for f in features],
+def _traces(cells: Cells, finding: str, size: int) -> tuple[list[go.Trace], list[bool]]:
+    """The heatmap and a legend square per level; and which conditions fit ``finding``."""
+    grid = [[cells[(c, f)] for f in FEATURES] for c in CONDITIONS]
+    bright = [finding == NO_FINDING or cells[(c, finding)].level in FIT for c in CONDITIONS]
+    heatmap = go.Heatmap(
+        z=[
+            [LEVELS.index(r.level) + len(LEVELS) * (not fit) for r in line]
+            for line, fit in zip(grid, bright, strict=True)
+        ],
+        x=list(FULL),
         y=list(CONDITIONS),
-        text=[[_cell_text(cells[(c, f)]) for f in features] for c in CONDITIONS],
+        text=[[LEVEL_MARKS[r.level] + "*" * (r.basis == TEACHING) for r in line] for line in grid],
         texttemplate="%{text}",
         textfont={"size": size},
-        hovertext=[[_hover(cells[(c, f)]) for f in features] for c in CONDITIONS],
+        hovertext=[[_hover(r) for r in line] for line in grid],
         hovertemplate="<b>%{y}</b><br>%{x}<br>%{hovertext}<extra></extra>",
-        colorscale=_colourscale(),
-        zmin=-0.5,  # each integer z sits in the middle of its colour step
-        zmax=2 * len(LEVELS) - 0.5,
-        showscale=False,
         hoverlabel={"align": "left"},
+        colorscale=[[(i + j) / len(COLOURS), c] for i, c in enumerate(COLOURS) for j in (0, 1)],
+        zmin=-0.5,  # each integer z sits in the middle of its colour step
+        zmax=len(COLOURS) - 0.5,
+        showscale=False,
         xgap=2,
         ygap=2,
         name="Fit",
         showlegend=False,
     )
+    square = {"size": 14, "line": {"width": 1, "color": style.TEXT}}
+    legend = [
+        legend_key(f"{LEVEL_MARKS[level]} {level}", "square", colour).update(marker=square)
+        for level, colour in LEVEL_COLOURS.items()
+    ]
+    return [heatmap, *legend], bright
+
+
+def _texts(rows: list[CellRow], cells: Cells) -> dict[str, Any]:
+    """Caption (cited cells counted), alt text (typical conditions per finding) and table."""
+    typical = {
+        full: [c for c in CONDITIONS if cells[(c, f)].level == "typical"]
+        for f, (_, full) in FEATURES.items()
+    }
+    fits = ". ".join(f"{full}: typical of {', '.join(cs)}" for full, cs in typical.items() if cs)
+    return {
+        "caption": (
+            f"How {len(FEATURES)} clinical findings fit {len(CONDITIONS)} conditions that can "
+            "mimic a back mouse: ++ typical, + possible, − atypical, ? unknown. "
+            f"{sum(r.basis == CITED for r in rows)} of {len(rows)} cells cite a source (hover "
+            "to see it); cells marked * rest on general clinical teaching, not on a citation. "
+            "Pick a presenting finding: conditions where it is typical or possible stay bright. "
+            "Educational, not diagnostic: a lump or pain needs a clinician's examination."
+        ),
+        "alt": (
+            f"Matrix of {len(CONDITIONS)} conditions (rows) by {len(FEATURES)} findings "
+            f"(columns), each cell typical, possible, atypical or unknown. {fits}. "
+            "The full matrix is in the table."
+        ),
+        "columns": ("Condition", "Finding", "Level", "Basis", "Source", "Note"),
+        "rows": [
+            (r.condition, FEATURES[r.feature][1], r.level, BASIS_LABELS[r.basis], r.source, r.note)
+            for r in rows
+        ],
+    }
 
 
 def draw(finding: str = NO_FINDING, narrow: bool = False) -> BookFigure:
     """The matrix with one presenting ``finding`` picked (no controls)."""
     rows = load()
-    cells = _cells(rows)
-    features = list(FEATURES)
-    heatmap = _heatmap(cells, finding, 11 if narrow else 15)
+    cells = {(row.condition, row.feature): row for row in rows}
+    traces, bright = _traces(cells, finding, 11 if narrow else 15)
+    fig = BookFigure(data=traces, **_texts(rows, cells))
+    chosen = finding != NO_FINDING
+    gap = "<br>" if narrow else " "  # notes take two lines on a phone
+    status = f"All conditions shown.{gap}Pick a presenting finding to see which fit."
+    if chosen:
+        fit = f"{sum(bright)} of {len(CONDITIONS)} conditions fit (▶ bold rows)"
+        status = f"Finding: <b>{FEATURES[finding][0]}</b> —{gap}{fit}"
+    labels = [ROW_LABELS[c] or style.wrap_hover(c, 18) for c in CONDITIONS]
+    column = list(FEATURES).index(finding) if chosen else 0
     small, text = (9, 10) if narrow else (12, 13)  # font sizes of labels and notes
-    fig = BookFigure(
-        data=[heatmap, *_legend_traces()],
-        caption=_caption(rows),
-        alt=_alt(cells),
-        columns=("Condition", "Finding", "Level", "Basis", "Source", "Note"),
-        rows=[
-            (r.condition, FEATURES[r.feature][1], r.level, _basis_label(r), r.source, r.note)
-            for r in rows
-        ],
+    educational = (
+        f"<b>Educational, not diagnostic</b> —{gap}see a clinician about any lump or pain."
     )
+    key = f"* {TEACHING} (no citation).{gap}Hover a cell for its basis."
+    # text, pixels above the matrix (below it if negative), font size
+    notes = [(status, 142, text), (educational, -44, text), (key, -74 if narrow else -66, small)]
+    axis = {"tickfont": {"size": small}, "showgrid": False, "fixedrange": True}
     fig.update_layout(
         template=style.template(),
         height=820 if narrow else 900,  # narrow: 270 + 350 + 200
         title=style.title("Which conditions fit a presenting finding?", narrow, y=0.985),
         xaxis={
+            **axis,
             "side": "top",
-            "tickvals": [FEATURES[f][1] for f in features],
-            "ticktext": [FEATURES[f][0] for f in features],
+            "tickvals": list(FULL),
+            "ticktext": list(SHORT),
             "tickangle": -90 if narrow else -45,
-            "tickfont": {"size": small},
-            "showgrid": False,
             "automargin": True,
-            "range": [-0.5, len(features) - 0.5],
-            "fixedrange": True,
+            "range": [-0.5, len(FEATURES) - 0.5],
         },
         yaxis={
+            **axis,
             "tickvals": list(CONDITIONS),
-            "ticktext": _ticktext(cells, finding),
+            "ticktext": [
+                f"<b>▶ {t}</b>" if chosen and fit else t
+                for t, fit in zip(labels, bright, strict=True)
+            ],
             "autorange": "reversed",
-            "tickfont": {"size": small},
-            "showgrid": False,
             "automargin": not narrow,
-            "fixedrange": True,
         },
-        shapes=_column_box(finding),
+        shapes=[  # a thick outline around the chosen finding's column
+            {
+                "type": "rect",
+                "visible": chosen,
+                "xref": "x",
+                "yref": "y",
+                "x0": column - 0.5,
+                "x1": column + 0.5,
+                "y0": -0.5,
+                "y1": len(CONDITIONS) - 0.5,
+                "line": {"color": style.TEXT, "width": 3},
+                "fillcolor": "rgba(0,0,0,0)",
+            }
+        ],
         annotations=[
-            _note(_status(cells, finding, narrow), 1, STATUS_SHIFT, text),
-            _note(EDUCATIONAL_NARROW if narrow else EDUCATIONAL, 0, -44, text),
-            _note(
-                TEACHING_NOTE.replace(". ", ".<br>") if narrow else TEACHING_NOTE,
-                0,
-                -74 if narrow else -66,
-                small,
-            ),
+            {"text": note, "yshift": shift, "font": {"size": size}}
+            | ({"y": 1, "yanchor": "bottom"} if shift > 0 else {"y": 0, "yanchor": "top"})
+            for note, shift, size in notes
         ],
         legend={
             "y": -120 / 350 if narrow else 0,  # on a phone below the notes (plot 350 px)
@@ -456,77 +295,43 @@ def draw(finding: str = NO_FINDING, narrow: bool = False) -> BookFigure:
 
 def ranking_html(findings: Sequence[str]) -> str:
     """The ranked list for ``findings`` as HTML, with the not-diagnostic note."""
-    chosen = check_findings(findings)
-    note = (
-        '<p style="border:2px solid #D55E00;padding:0.5em;font-weight:bold">'
-        f"{html.escape(NOT_DIAGNOSTIC)}</p>"
+    ranking = rank(findings)
+    page = (
+        '<p style="border:2px solid #D55E00;padding:0.5em;font-weight:bold">Educational, not '
+        "diagnostic — see a clinician. Only a clinician who examines you can diagnose a lump "
+        "or a pain.</p><p>Score per ticked finding: typical +2, possible +1, unknown 0, "
+        "atypical −1. The score is a teaching device, not a probability.</p>"
     )
-    scoring = (
-        "<p>Score per ticked finding: typical +2, possible +1, unknown 0, atypical −1. "
-        "The score is a teaching device, not a probability.</p>"
-    )
-    if not chosen:
-        return note + scoring + "<p>Tick one or more findings to rank the conditions.</p>"
-    ticked = "; ".join(html.escape(FEATURES[f][1]) for f in chosen)
+    if not findings:
+        return page + "<p>Tick one or more findings to rank the conditions.</p>"
+    ticked = "; ".join(html.escape(FEATURES[f][1]) for f in dict.fromkeys(findings))
     items = "".join(
-        f"<li>{html.escape(condition)} — score {str(score).replace('-', '−')}</li>"
-        for condition, score in rank(chosen)
+        f"<li>{html.escape(c)} — score {str(s).replace('-', '−')}</li>" for c, s in ranking
     )
-    return f"{note}{scoring}<p>Findings ticked: {ticked}.</p><ol>{items}</ol>"
+    return f"{page}<p>Findings ticked: {ticked}.</p><ol>{items}</ol>"
 
 
-OPTIONS = {
-    "finding": Option(
-        (NO_FINDING, *FEATURES),
-        "Presenting finding",
-        labels=("No finding chosen", *(full for _, full in FEATURES.values())),
-        place={"y": 1.0, "pad": {"b": MENU_SHIFT}, "font": {"size": 12}, "direction": "down"},
-        narrow={
-            "labels": ("No finding chosen", *(short for short, _ in FEATURES.values())),
-            "place": {
-                "y": 1.0,
-                "pad": {"b": MENU_SHIFT},
-                "font": {"size": 11},
-                "direction": "down",
-            },
-        },
-    )
-}
-MATRIX = Interactive(draw, OPTIONS)
+MENU = {"y": 1.0, "pad": {"b": 172}, "font": {"size": 12}, "direction": "down"}
+FINDING = Option(
+    (NO_FINDING, *FEATURES),
+    "Presenting finding",
+    labels=("No finding chosen", *FULL),
+    place=MENU,
+    narrow={"labels": ("No finding chosen", *SHORT), "place": {**MENU, "font": {"size": 11}}},
+)
+MATRIX = Interactive(draw, {"finding": FINDING})
 
 
 def figure(finding: str = NO_FINDING) -> BookFigure:
-    """The conditions × findings matrix, with a dropdown of presenting findings.
-
-    ``finding`` (a key of :data:`FEATURES`, or ``"none"``) picks the finding shown
-    first: conditions where it is typical or possible keep their colours and get a
-    bold ▶ label; the rest fade. The figure's own dropdown changes it in the browser
-    without a kernel. Educational, not diagnostic.
-    """
+    """The matrix with a dropdown of presenting findings: rows that fit one stay bright."""
     return MATRIX.figure(finding=finding)
 
 
-def _ranking(findings: Sequence[str]) -> Any:
-    """The live app's render function: ticked findings in, ranked HTML out."""
+def app() -> Any:
+    """Live version: a checkbox per finding and the ranked list as ``app.result`` HTML."""
     from IPython.display import HTML
 
-    return HTML(ranking_html(findings))
-
-
-RANKING = Interactive(
-    _ranking,
-    {
-        "findings": Option(
-            tuple(FEATURES), "Findings", "checkboxes", tuple(full for _, full in FEATURES.values())
-        )
-    },
-)
-
-
-def app() -> Any:
-    """Live version: one checkbox per finding and a ranked list (needs a kernel).
-
-    ``app.result`` is an ``IPython.display.HTML`` whose ``.data`` holds the ranking.
-    Educational, not diagnostic.
-    """
-    return RANKING.app("Rank the conditions that fit your findings", {"findings": ()})
+    findings = Option(tuple(FEATURES), "Findings", "checkboxes", FULL)
+    return Interactive(lambda findings: HTML(ranking_html(findings)), {"findings": findings}).app(
+        "Rank the conditions that fit your findings", {"findings": ()}
+    )
