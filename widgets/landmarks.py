@@ -170,23 +170,18 @@ def _table(rows: Sequence[CrossingRow]) -> dict[str, Any]:
     return {"columns": (*columns, "Kind", "Source"), "rows": body}
 
 
-def _lay_out(fig: go.Figure, narrow: bool, margin: Sequence[int], **layout: Any) -> None:
-    """Layout shared by both figures: margins (top, bottom, left, right), legend at the foot."""
-    legend = {
-        "y": 0,
-        "yref": "container",
-        "yanchor": "bottom",
-        "font": {"size": 11 if narrow else 12},
-    }
+def _lay_out(
+    fig: go.Figure, narrow: bool, title: str, margin: Sequence[int], **layout: Any
+) -> None:
+    """Layout of both figures: title, margins (top, bottom, left, right), legend at the foot."""
+    legend = {"y": 0, "yref": "container", "yanchor": "bottom"}
     fig.update_layout(
         template=style.template(),
-        legend=legend | layout.pop("legend", {}),
+        title=style.title(title, narrow, y=0.985),
+        legend=legend | {"font": {"size": 11 if narrow else 12}} | layout.pop("legend", {}),
         margin=dict(zip("tblr", margin, strict=True)),
         **layout,
     )
-
-
-# -------------------------------------------------------------------------- map
 
 
 def _map_label(row: CrossingRow, rows: Sequence[CrossingRow], narrow: bool) -> str:
@@ -200,38 +195,6 @@ def _map_label(row: CrossingRow, rows: Sequence[CrossingRow], narrow: bool) -> s
     return f"{row.study}{branch} · {'clinical, ' if clinical else ''}n={row.specimens}"
 
 
-def _map_caption(rows: Sequence[CrossingRow]) -> str:
-    """The map's caption; the tunnel span comes from the rows."""
-    low, high = tunnel_span(rows)
-    ranges = [r.study for r in rows if r.reference == "midline" and r.is_range]
-    clinical = [f"{r.study}'s {r.mean_mm:g} mm" for r in rows if r.kind == "clinical"]
-    return (
-        "Schematic map of the back of the pelvis, right side seen from behind; not to scale "
-        "of any one person. Each marker is a study's distance from the midline to where a "
-        "superior cluneal nerve branch crosses the iliac crest, with the spread the study "
-        f"printed (a range, for {' and '.join(ranges) or 'no study'}, is drawn with an open "
-        "marker). Markers are lifted into rows above the crest so that they do not overlap: "
-        f"only their horizontal position is data. {' and '.join(clinical)} is a clinical "
-        "examination criterion, not a dissection. The crest, the PSIS position, the nerve "
-        "courses, the tunnel zone (drawn over the span of medial-branch crossings, "
-        f"{low:.0f}–{high:.0f} mm) and the back-mouse area are schematic. Studies that "
-        "measured only from the PSIS are in the forest plot."
-    )
-
-
-def _map_alt(rows: Sequence[CrossingRow]) -> str:
-    """The map's alt text, written from the midline rows."""
-    ordered = sorted((r for r in rows if r.reference == "midline"), key=lambda r: r.centre)
-    return (
-        "Schematic outline of the sacrum and right ilium with the midline at 0 cm. "
-        f"{style.count(len(ordered), 'distance')} from the midline, from "
-        f"{style.count(len(map_studies(rows)), 'source')}, lie between "
-        f"{ordered[0].centre / 10:.1f} and {ordered[-1].centre / 10:.1f} cm, most medial "
-        f"first: {_list_values(ordered)}. Optional layers draw schematic nerve courses, a "
-        "tunnel zone on the crest and the area near the PSIS where back mice are usually felt."
-    )
-
-
 def draw_map(
     study: str = ALL,
     nerves: bool = True,
@@ -241,29 +204,17 @@ def draw_map(
 ) -> BookFigure:
     """The map for one study and set of layers (no controls); ``narrow``: for a phone."""
     rows = load()
-    shown = [r for r in rows if r.reference == "midline" and study in (ALL, r.study)]
+    midline = [r for r in rows if r.reference == "midline"]
+    shown = [r for r in midline if study in (ALL, r.study)]
     heights = [pelvis.ROW_BASE + (len(shown) - 1 - i) * pelvis.ROW_STEP for i in range(len(shown))]
-    x: list[float | None] = []
-    y: list[float | None] = []
-    for row in shown:  # schematic nerve courses through each crossing, down to the buttock
-        at = round(row.centre / 10, 2)
-        crest = round(pelvis.crest_height(at), 2)
-        x += [at, at, round(at + 0.7, 2), round(at + 1.5, 2), None]
-        y += [pelvis.NERVE_TOP, crest, round(crest - 3.5, 2), pelvis.NERVE_END, None]
-    course = {"color": style.colour(4), "width": 1.5, "shape": "spline", "smoothing": 0.5}
+    crossings = [round(r.centre / 10, 2) for r in shown]
+    low, high = tunnel_span(rows)
+    ordered = sorted(midline, key=lambda r: r.centre)
+    ranges = " and ".join(r.study for r in midline if r.is_range) or "no study"
+    clinical = " and ".join(f"{r.study}'s {r.mean_mm:g} mm" for r in rows if r.kind == "clinical")
     fig = BookFigure(
         data=[
-            *pelvis.layers(tunnel_span(rows), tunnel, back_mice),
-            go.Scatter(
-                x=x,
-                y=y,
-                mode="lines",
-                name="Nerves (schematic course)",
-                line=course,
-                opacity=0.8,
-                hoverinfo="skip",
-                visible=nerves,
-            ),
+            *pelvis.traces((low, high), crossings, nerves, tunnel, back_mice),
             go.Scatter(
                 x=[pelvis.LABEL_X] * len(shown),
                 y=heights,
@@ -279,43 +230,50 @@ def draw_map(
                 for group, group_dots in _groups(shown, heights, 0.1).items()
             ),
         ],
-        caption=_map_caption(rows),
-        alt=_map_alt(rows),
-        **_table([r for r in rows if r.reference == "midline"]),
+        caption="Schematic map of the back of the pelvis, right side seen from behind; not to "
+        "scale of any one person. Each marker is a study's distance from the midline to where a "
+        "superior cluneal nerve branch crosses the iliac crest, with the spread the study "
+        f"printed (a range, for {ranges}, is drawn with an open marker). {clinical} is a "
+        "clinical examination criterion, not a dissection. The crest, the PSIS position, the "
+        "nerve courses, the tunnel zone (drawn over the span of medial-branch crossings, "
+        f"{low:.0f}–{high:.0f} mm) and the back-mouse area are schematic.",
+        alt="Schematic outline of the sacrum and right ilium with the midline at 0 cm. "
+        f"{style.count(len(midline), 'distance')} from the midline, from "
+        f"{style.count(len(map_studies(rows)), 'source')}, lie between "
+        f"{ordered[0].centre / 10:.1f} and {ordered[-1].centre / 10:.1f} cm, most medial "
+        f"first: {_list_values(ordered)}. Optional layers draw schematic nerve courses, a "
+        "tunnel zone on the crest and the area near the PSIS where back mice are usually felt.",
+        **_table(midline),
     )
     subtitle = "Schematic, not to scale" + (
         " · one side, from behind" if narrow else " of any one person · one side, seen from behind"
     )
+    grid = {"showticklabels": False, "showgrid": True, "griddash": "dot", "showline": False}
     ticks = list(range(0, int(pelvis.X_RANGE[1]) + 1, 2 if narrow else 1))
+    wide = {"entrywidth": None if narrow else 0.5, "orientation": "v" if narrow else "h"}
     _lay_out(
         fig,
         narrow,
+        "Where the superior cluneal nerves cross the iliac crest",
         (175, 215, 15, 15) if narrow else (110, 175, 15, 15),
         height=800,
-        title=style.title(
-            "Where the superior cluneal nerves cross the iliac crest",
-            narrow,
-            subtitle={"text": subtitle, "font": {"size": 13}},
-            y=0.985,
-        ),
+        title_subtitle={"text": subtitle, "font": {"size": 13}},
         xaxis={"range": list(pelvis.X_RANGE), "tickvals": ticks, "showgrid": True},
         xaxis_title_text="Distance from the midline (cm)",
-        yaxis={"range": list(pelvis.Y_RANGE), "tickvals": heights, "showticklabels": False},
-        yaxis_showgrid=True,
-        yaxis_griddash="dot",
-        yaxis_showline=False,
-        shapes=pelvis.anatomy_shapes(),
-        annotations=pelvis.anatomy_labels(narrow),
-        legend={"entrywidth": None if narrow else 0.5, "entrywidthmode": "fraction"}
-        | {"orientation": "v" if narrow else "h"},
+        yaxis={"range": list(pelvis.Y_RANGE), "tickvals": heights, **grid},
+        legend={"entrywidthmode": "fraction", **wide},
+        **pelvis.anatomy(narrow),
     )
     return fig
 
 
-def _toggle_at(x: float, narrow_x: float) -> dict[str, Any]:
-    """A layer toggle: in the row of controls above the map (a second row on a phone)."""
-    small = {"x": narrow_x, "y": 1.0, "pad": {"b": 6}, "font": {"size": 12}}
-    return {"place": {"x": x, "y": 1.0, "pad": {"b": 6}}, "narrow": {"place": small}}
+PLACE = {"y": 1.0, "pad": {"b": 6}}  # controls in one row just above the plot
+
+
+def _toggle(title: str, x: float, narrow_x: float) -> Option:
+    """A layer toggle in the row of controls above the map (a second row on a phone)."""
+    small = {**PLACE, "x": narrow_x, "font": {"size": 12}}
+    return flag(title, place={**PLACE, "x": x}, narrow={"place": small})
 
 
 MAP = Interactive(
@@ -324,12 +282,12 @@ MAP = Interactive(
         "study": Option(
             (ALL, *map_studies()),
             "Study",
-            place={"y": 1.0, "pad": {"b": 6}},
-            narrow={"place": {"y": 1.0, "pad": {"b": 44}}},
+            place=PLACE,
+            narrow={"place": {**PLACE, "pad": {"b": 44}}},
         ),
-        "nerves": flag("Nerves", **_toggle_at(0.26, 0)),
-        "tunnel": flag("Tunnel zone", **_toggle_at(0.385, 0.23)),
-        "back_mice": flag("Back-mouse area", **_toggle_at(0.565, 0.56)),
+        "nerves": _toggle("Nerves", 0.26, 0),
+        "tunnel": _toggle("Tunnel zone", 0.385, 0.23),
+        "back_mice": _toggle("Back-mouse area", 0.565, 0.56),
     },
 )
 
@@ -337,16 +295,12 @@ MAP = Interactive(
 def map_figure(
     study: str = ALL, nerves: bool = True, tunnel: bool = False, back_mice: bool = False
 ) -> BookFigure:
-    """A schematic map of the posterior pelvis with the crest crossings from the midline.
+    """A schematic map of the crest crossings from the midline on one side of the pelvis.
 
-    ``study`` (:data:`ALL` or one of :func:`map_studies`) and the schematic layers
-    ``nerves``, ``tunnel`` and ``back_mice`` pick what is shown first; the figure's
-    own dropdown and toggle buttons change them in the browser.
+    ``study`` (:data:`ALL` or one of :func:`map_studies`) and the layers ``nerves``,
+    ``tunnel`` and ``back_mice`` are shown first; the figure's controls change them.
     """
     return MAP.figure(study=study, nerves=nerves, tunnel=tunnel, back_mice=back_mice)
-
-
-# ------------------------------------------------------------------- forest plot
 
 
 def _forest_tick(row: CrossingRow, narrow: bool = False) -> str:
@@ -376,51 +330,43 @@ def _short_value(row: CrossingRow) -> str:
 def draw_forest(reference: str = "midline", narrow: bool = False) -> BookFigure:
     """The forest plot for one reference point (no controls); ``narrow``: for a phone."""
     rows = load()
+    by_ref = {ref: [r for r in rows if r.reference == ref] for ref in REFERENCES}
     traces = []
-    for ref in REFERENCES:
-        these = [r for r in rows if r.reference == ref]
+    for ref, these in by_ref.items():
         for group, group_dots in _groups(these, range(len(these)), 1.0).items():
+            extra = {"legendgroup": group, "visible": ref == reference, "cliponaxis": True}
             if group_dots:
-                colour, shown = COLOURS[group], ref == reference
-                extra = {"legendgroup": group, "visible": shown, "cliponaxis": True}
-                traces.append(dots(SHORT_LABELS[group], group_dots, colour, cap=6, **extra))
+                traces.append(dots(SHORT_LABELS[group], group_dots, COLOURS[group], cap=6, **extra))
     # An invisible point on the right-hand axis, so that axis (the values) is drawn.
     anchor = go.Scatter(x=[None], y=[0], yaxis="y2", showlegend=False, hoverinfo="skip")
-    these = [r for r in rows if r.reference == reference]
+    alt = ". ".join(
+        f"From {REFERENCE_LABELS[ref]}: {_list_values(rs)}" for ref, rs in by_ref.items()
+    )
     fig = BookFigure(
         data=[*traces, anchor],
-        caption=(
-            "Reported distances of the superior cluneal nerve crest crossings, from the midline "
-            "or from the PSIS (use the menu). Markers show means (open marker: the middle of a "
-            "reported range) and bars the spread each study printed (SD where the study says "
-            "so, otherwise the bare ± value). Branch is shown by marker shape. Rows marked "
-            "'named by order' gave unnamed means, placed medial to lateral by their order. "
-            "Units of n differ: " + ", ".join(sorted({r.unit for r in rows})) + "."
-        ),
-        alt="Forest plot. "
-        + ". ".join(
-            f"From {REFERENCE_LABELS[ref]}: {_list_values([r for r in rows if r.reference == ref])}"
-            for ref in REFERENCES
-        )
+        caption="Reported distances of the superior cluneal nerve crest crossings, from the "
+        "midline or from the PSIS (use the menu). Markers show means (open marker: the middle of "
+        "a reported range) and bars the spread each study printed (SD where the study says so, "
+        "otherwise the bare ± value). Units of n differ: "
+        + ", ".join(sorted({r.unit for r in rows}))
         + ".",
-        **_table([r for ref in REFERENCES for r in rows if r.reference == ref]),
+        alt=f"Forest plot. {alt}.",
+        **_table([r for these in by_ref.values() for r in these]),
     )
-    most = max(sum(r.reference == ref for r in rows) for ref in REFERENCES)
+    these, where = by_ref[reference], REFERENCE_LABELS[reference]
     axis = {"tickvals": list(range(len(these))), "range": [len(these) - 0.5, -0.5]}
-    note = {"text": "mean ± (mm)", "x": 1, "xref": "paper", "xanchor": "left", "y": 1}
+    font = {"size": 11 if narrow else 12}
+    note = {"text": "mean ± (mm)", "xanchor": "left", "yanchor": "bottom", "visible": not narrow}
     _lay_out(
         fig,
         narrow,
+        "Superior cluneal nerve crossings: the studies compared",
         (115, 215, 125, 15) if narrow else (95, 135, FOREST_LEFT, 100),
-        height=(300 if narrow else 200) + 46 * most,
-        title=style.title(
-            "Superior cluneal nerve crossings: the studies compared", narrow, y=0.985
-        ),
+        height=(300 if narrow else 200) + 46 * max(map(len, by_ref.values())),
         xaxis={"range": [30, 100], "dtick": 20 if narrow else 10, "showgrid": True},
-        xaxis_title_text=("From " if narrow else "Distance from ")
-        + f"{REFERENCE_LABELS[reference]} (mm)",
-        yaxis=axis | {"ticktext": [_forest_tick(r, narrow) for r in these], "showgrid": True},
-        yaxis_tickfont={"size": 11 if narrow else 12},
+        xaxis_title_text=f"{'From' if narrow else 'Distance from'} {where} (mm)",
+        yaxis=axis | {"ticktext": [_forest_tick(r, narrow) for r in these], "tickfont": font},
+        yaxis_showgrid=True,
         yaxis_automargin=False,
         yaxis2=axis | {"ticktext": [_short_value(r) for r in these], "tickfont": {"size": 12}},
         yaxis2_showgrid=False,
@@ -428,7 +374,7 @@ def draw_forest(reference: str = "midline", narrow: bool = False) -> BookFigure:
         yaxis2_overlaying="y",
         yaxis2_side="right",
         yaxis2_showticklabels=not narrow,
-        annotations=[note | {"yref": "paper", "yanchor": "bottom", "visible": not narrow}],
+        annotations=[note | {"x": 1, "y": 1, "xref": "paper", "yref": "paper"}],
     )
     return fig
 
@@ -440,18 +386,14 @@ FOREST = Interactive(
             REFERENCES,
             "From",
             labels=tuple(f"From {REFERENCE_LABELS[ref]}" for ref in REFERENCES),
-            place={"y": 1.0, "pad": {"b": 6}},
+            place=PLACE,
         )
     },
 )
 
 
 def forest_figure(reference: str = "midline") -> BookFigure:
-    """The studies side by side: distance of the crossings from one reference point.
-
-    ``reference`` (``"midline"`` or ``"psis"``) picks the reference shown first; the
-    figure's dropdown switches between them in the browser.
-    """
+    """The studies side by side, from ``reference`` (``"midline"`` or ``"psis"``) first."""
     return FOREST.figure(reference=reference)
 
 

@@ -39,12 +39,10 @@ NERVE_END = -9.0
 
 def crest_height(x_cm: float) -> float:
     """Height (cm) of the crest at ``x_cm``: linear between its points, flat beyond its ends."""
-    if x_cm <= CREST[0][0]:
-        return CREST[0][1]
     for (x0, y0), (x1, y1) in itertools.pairwise(CREST):
-        if x_cm <= x1:
+        if x0 <= x_cm <= x1:
             return y0 + (y1 - y0) * (x_cm - x0) / (x1 - x0)
-    return CREST[-1][1]
+    return CREST[0][1] if x_cm < CREST[0][0] else CREST[-1][1]
 
 
 def _path(points: Points, end: str = "Z") -> str:
@@ -52,8 +50,8 @@ def _path(points: Points, end: str = "Z") -> str:
     return "M" + "L".join(f"{x},{y}" for x, y in points) + end
 
 
-def anatomy_shapes() -> list[dict[str, Any]]:
-    """Static schematic anatomy: sacrum, both ilia, spinous processes, midline, crest."""
+def anatomy(narrow: bool = False) -> dict[str, list[dict[str, Any]]]:
+    """Layout shapes (sacrum, ilia, spinous processes, midline, crest) and their labels."""
     bone = {"fillcolor": "#eeeeee", "line": {"color": "#555555", "width": 1}}
     midline = {"color": style.TEXT, "width": 1.5, "dash": "dash"}
     shapes = [
@@ -67,12 +65,6 @@ def anatomy_shapes() -> list[dict[str, Any]]:
         {"type": "line", "x0": 0, "x1": 0, "y0": Y_RANGE[0], "y1": NERVE_TOP, "line": midline},
         {"type": "path", "path": _path(CREST, ""), "line": {"color": style.TEXT, "width": 3}},
     ]
-    return [{**shape, "layer": "below"} for shape in shapes]
-
-
-def anatomy_labels(narrow: bool = False) -> list[dict[str, Any]]:
-    """Static labels on the map (smaller, and the last one shorter, on a phone)."""
-    font = {"size": 10 if narrow else 12, "color": style.TEXT}
     labels = [
         (0.25, Y_RANGE[1] - 0.3, "Midline", "top", "left"),
         (13.5, 3.6, "Iliac crest", "middle", "left"),
@@ -80,8 +72,16 @@ def anatomy_labels(narrow: bool = False) -> list[dict[str, Any]]:
         (0, -7.2, "Sacrum", "middle", "center"),
         (11.0, -9.6, "↓ buttock" if narrow else "↓ towards the buttock", "bottom", "left"),
     ]
-    keys = ("x", "y", "text", "yanchor", "xanchor")
-    return [dict(zip(keys, label, strict=True), xref="x", yref="y", font=font) for label in labels]
+    keys, font = ("x", "y", "text", "yanchor", "xanchor"), {"size": 10 if narrow else 12}
+    return {
+        "shapes": [{**shape, "layer": "below"} for shape in shapes],
+        "annotations": [
+            dict(
+                zip(keys, label, strict=True), xref="x", yref="y", font=font | {"color": style.TEXT}
+            )
+            for label in labels
+        ],
+    }
 
 
 def _zone(
@@ -106,15 +106,30 @@ def _zone(
     )
 
 
-def layers(span_mm: tuple[float, float], tunnel: bool, back_mice: bool) -> list[go.Scatter]:
-    """The back-mouse area, the tunnel zone over ``span_mm`` from the midline, and the PSIS."""
+def traces(
+    span_mm: tuple[float, float],
+    crossings: list[float],
+    nerves: bool,
+    tunnel: bool,
+    back_mice: bool,
+) -> list[go.Scatter]:
+    """The back-mouse area, the tunnel zone over ``span_mm``, the PSIS, and nerve courses.
+
+    The nerves run through each crest crossing (cm from the midline) down to the buttock.
+    """
     angles = [2 * math.pi * i / 24 for i in range(24)]
     area = [(4.0 + 2.2 * math.cos(a), -0.8 + 2.8 * math.sin(a)) for a in angles]
     low, high = (v / 10 for v in span_mm)
     xs = [low + (high - low) * i / 8 for i in range(9)]
-    band = [(x, crest_height(x) + 0.55) for x in xs] + [
-        (x, crest_height(x) - 0.55) for x in xs[::-1]
-    ]
+    band = [(x, crest_height(x) + d) for d, side in ((0.55, xs), (-0.55, xs[::-1])) for x in side]
+    x: list[float | None] = []
+    y: list[float | None] = []
+    for at in crossings:
+        crest = round(crest_height(at), 2)
+        x += [at, at, round(at + 0.7, 2), round(at + 1.5, 2), None]
+        y += [NERVE_TOP, crest, round(crest - 3.5, 2), NERVE_END, None]
+    psis = {"size": 11, "symbol": "hexagon-open", "color": style.TEXT, "line": {"width": 2}}
+    course = {"color": style.colour(4), "width": 1.5, "shape": "spline", "smoothing": 0.5}
     return [
         _zone(
             area,
@@ -157,11 +172,16 @@ def layers(span_mm: tuple[float, float], tunnel: bool, back_mice: bool) -> list[
                 "PSIS are in the forest plot."
             ],
             hoverinfo="text",
-            marker={
-                "size": 11,
-                "symbol": "hexagon-open",
-                "color": style.TEXT,
-                "line": {"width": 2},
-            },
+            marker=psis,
+        ),
+        go.Scatter(
+            x=x,
+            y=y,
+            mode="lines",
+            name="Nerves (schematic course)",
+            line=course,
+            opacity=0.8,
+            hoverinfo="skip",
+            visible=nerves,
         ),
     ]
