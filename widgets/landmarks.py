@@ -1,10 +1,7 @@
 """Where the superior cluneal nerves cross the iliac crest (chapter 2, landmarks).
 
-``data/landmarks.csv`` holds one distance per row, reported by a cadaver study (or a
-clinical criterion) from the midline or the posterior superior iliac spine (PSIS), as a
-mean with the spread as printed or as a range. :func:`map_figure` draws the midline
-crossings on the schematic pelvis of :mod:`widgets.pelvis`; :func:`forest_figure` sets
-the studies side by side.
+One reported distance per row of ``data/landmarks.csv``: :func:`map_figure` draws those
+from the midline on the schematic pelvis, :func:`forest_figure` sets the studies side by side.
 """
 
 from __future__ import annotations
@@ -38,6 +35,7 @@ GROUP_LABELS: dict[str, str] = {
 SHORT_LABELS: dict[str, str] = {**GROUP_LABELS, "clinical": "Clinical criterion"}
 COLOURS: dict[str, str] = {g: style.colour(i) for g, i in zip(GROUPS, (0, 1, 2, 3, 7), strict=True)}
 SYMBOLS: dict[str, str] = {g: style.symbol(i) for g, i in zip(GROUPS, (0, 1, 2, 3, 6), strict=True)}
+MEDIAL_CADAVER = ("midline", "medial", "cadaver")  # the rows that span the tunnel zone
 FOREST_LEFT = 235  # px: room for the longest row label, the same for both references
 
 
@@ -118,10 +116,8 @@ def map_studies(rows: Sequence[CrossingRow] | None = None) -> tuple[str, ...]:
 def tunnel_span(rows: Sequence[CrossingRow] | None = None) -> tuple[float, float]:
     """Lowest and highest medial-branch crossing from the midline (mm), cadaver rows."""
     rows = load() if rows is None else rows
-    medial = [
-        r for r in rows if (r.reference, r.branch, r.kind) == ("midline", "medial", "cadaver")
-    ]
-    return min(r.centre for r in medial), max(r.centre for r in medial)
+    medial = [r.centre for r in rows if (r.reference, r.branch, r.kind) == MEDIAL_CADAVER]
+    return min(medial), max(medial)
 
 
 def value_text(row: CrossingRow) -> str:
@@ -170,9 +166,7 @@ def _table(rows: Sequence[CrossingRow]) -> dict[str, Any]:
     return {"columns": (*columns, "Kind", "Source"), "rows": body}
 
 
-def _lay_out(
-    fig: go.Figure, narrow: bool, title: str, margin: Sequence[int], **layout: Any
-) -> None:
+def _layout(fig: go.Figure, narrow: bool, title: str, margin: Sequence[int], **layout: Any) -> None:
     """Layout of both figures: title, margins (top, bottom, left, right), legend at the foot."""
     legend = {"y": 0, "yref": "container", "yanchor": "bottom"}
     fig.update_layout(
@@ -208,13 +202,14 @@ def draw_map(
     shown = [r for r in midline if study in (ALL, r.study)]
     heights = [pelvis.ROW_BASE + (len(shown) - 1 - i) * pelvis.ROW_STEP for i in range(len(shown))]
     crossings = [round(r.centre / 10, 2) for r in shown]
+    layers = {"nerves": nerves, "tunnel": tunnel, "back_mice": back_mice}
     low, high = tunnel_span(rows)
     ordered = sorted(midline, key=lambda r: r.centre)
     ranges = " and ".join(r.study for r in midline if r.is_range) or "no study"
     clinical = " and ".join(f"{r.study}'s {r.mean_mm:g} mm" for r in rows if r.kind == "clinical")
     fig = BookFigure(
         data=[
-            *pelvis.traces((low, high), crossings, nerves, tunnel, back_mice),
+            *pelvis.traces((low, high), crossings, layers),
             go.Scatter(
                 x=[pelvis.LABEL_X] * len(shown),
                 y=heights,
@@ -251,7 +246,7 @@ def draw_map(
     grid = {"showticklabels": False, "showgrid": True, "griddash": "dot", "showline": False}
     ticks = list(range(0, int(pelvis.X_RANGE[1]) + 1, 2 if narrow else 1))
     wide = {"entrywidth": None if narrow else 0.5, "orientation": "v" if narrow else "h"}
-    _lay_out(
+    _layout(
         fig,
         narrow,
         "Where the superior cluneal nerves cross the iliac crest",
@@ -357,7 +352,7 @@ def draw_forest(reference: str = "midline", narrow: bool = False) -> BookFigure:
     axis = {"tickvals": list(range(len(these))), "range": [len(these) - 0.5, -0.5]}
     font = {"size": 11 if narrow else 12}
     note = {"text": "mean ± (mm)", "xanchor": "left", "yanchor": "bottom", "visible": not narrow}
-    _lay_out(
+    _layout(
         fig,
         narrow,
         "Superior cluneal nerve crossings: the studies compared",
@@ -379,16 +374,9 @@ def draw_forest(reference: str = "midline", narrow: bool = False) -> BookFigure:
     return fig
 
 
+FROM_LABELS = tuple(f"From {REFERENCE_LABELS[ref]}" for ref in REFERENCES)
 FOREST = Interactive(
-    draw_forest,
-    {
-        "reference": Option(
-            REFERENCES,
-            "From",
-            labels=tuple(f"From {REFERENCE_LABELS[ref]}" for ref in REFERENCES),
-            place=PLACE,
-        )
-    },
+    draw_forest, {"reference": Option(REFERENCES, "From", labels=FROM_LABELS, place=PLACE)}
 )
 
 

@@ -1,20 +1,20 @@
-"""The schematic pelvis behind the landmarks map (chapter 2): one side, seen from behind.
+"""The schematic pelvis, one side seen from behind, behind the landmarks map (chapter 2).
 
-In centimetres (x: from the midline; y: up). None of it is measured: it only gives the
-measured nerve crossings (:mod:`widgets.landmarks`) a recognisable setting.
+In cm (x: from the midline; y: up). Not measured: it only gives the crossings a setting.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import plotly.graph_objects as go
 
 from . import style
 
-Points = tuple[tuple[float, float], ...]
+Points = Sequence[tuple[float, float]]
 
 
 def _outline(text: str) -> Points:
@@ -25,7 +25,7 @@ def _outline(text: str) -> Points:
 
 #: The posterior iliac crest, from the PSIS laterally; then the ilium back to the PSIS.
 CREST: Points = _outline("3.5,-1 4.2,1.2 5.5,2.8 7,3.9 8.5,4.6 10,4.9 11.5,4.8 12.8,4.2")
-ILIUM: Points = CREST + _outline("13.3,1 12.9,-3 10.5,-5.8 7.5,-7.2 5.6,-6.3 4.6,-4.2 3.9,-2.6")
+ILIUM: Points = (*CREST, *_outline("13.3,1 12.9,-3 10.5,-5.8 7.5,-7.2 5.6,-6.3 4.6,-4.2 3.9,-2.6"))
 SACRUM: Points = _outline("-3.4,0.5 3.4,0.5 3.8,-1.5 3,-5 1.2,-8.5 -1.2,-8.5 -3,-5 -3.8,-1.5")
 PSIS: tuple[float, float] = CREST[0]
 X_RANGE: tuple[float, float] = (-4.5, 17.8)
@@ -72,21 +72,17 @@ def anatomy(narrow: bool = False) -> dict[str, list[dict[str, Any]]]:
         (0, -7.2, "Sacrum", "middle", "center"),
         (11.0, -9.6, "↓ buttock" if narrow else "↓ towards the buttock", "bottom", "left"),
     ]
-    keys, font = ("x", "y", "text", "yanchor", "xanchor"), {"size": 10 if narrow else 12}
+    keys = ("x", "y", "text", "yanchor", "xanchor")
+    font = {"size": 10 if narrow else 12, "color": style.TEXT}
     return {
         "shapes": [{**shape, "layer": "below"} for shape in shapes],
         "annotations": [
-            dict(
-                zip(keys, label, strict=True), xref="x", yref="y", font=font | {"color": style.TEXT}
-            )
-            for label in labels
+            dict(zip(keys, label, strict=True), xref="x", yref="y", font=font) for label in labels
         ],
     }
 
 
-def _zone(
-    points: list[tuple[float, float]], label: tuple[int, str], hover: str, **trace: Any
-) -> go.Scatter:
+def _zone(points: Points, label: tuple[int, str], hover: str, **trace: Any) -> go.Scatter:
     """A shaded closed polygon, labelled at vertex ``label[0]``, with its own hover text."""
     xs = [round(x, 2) for x, _ in points]
     ys = [round(y, 2) for _, y in points]
@@ -107,11 +103,7 @@ def _zone(
 
 
 def traces(
-    span_mm: tuple[float, float],
-    crossings: list[float],
-    nerves: bool,
-    tunnel: bool,
-    back_mice: bool,
+    span_mm: Sequence[float], crossings: list[float], shown: dict[str, bool]
 ) -> list[go.Scatter]:
     """The back-mouse area, the tunnel zone over ``span_mm``, the PSIS, and nerve courses.
 
@@ -141,7 +133,7 @@ def traces(
             name="Back-mouse area (schematic)",
             line={"color": style.colour(0), "width": 2, "dash": "dot"},
             fillcolor="rgba(86, 180, 233, 0.3)",
-            visible=back_mice,
+            visible=shown["back_mice"],
         ),
         _zone(
             band,
@@ -156,7 +148,7 @@ def traces(
             line={"color": style.colour(1), "width": 1.5},
             fillcolor="rgba(213, 94, 0, 0.35)",
             fillpattern={"shape": "/", "fgcolor": style.colour(1), "size": 6},
-            visible=tunnel,
+            visible=shown["tunnel"],
         ),
         go.Scatter(
             x=[PSIS[0]],
@@ -182,6 +174,6 @@ def traces(
             line=course,
             opacity=0.8,
             hoverinfo="skip",
-            visible=nerves,
+            visible=shown["nerves"],
         ),
     ]
