@@ -240,7 +240,7 @@ def draw_map(
         "tunnel zone on the crest and the area near the PSIS where back mice are usually felt.",
         **_table(midline),
     )
-    subtitle = "Schematic, not to scale" + (
+    tail = (
         " · one side, from behind" if narrow else " of any one person · one side, seen from behind"
     )
     grid = {"showticklabels": False, "showgrid": True, "griddash": "dot", "showline": False}
@@ -252,7 +252,7 @@ def draw_map(
         "Where the superior cluneal nerves cross the iliac crest",
         (175, 215, 15, 15) if narrow else (110, 175, 15, 15),
         height=800,
-        title_subtitle={"text": subtitle, "font": {"size": 13}},
+        title_subtitle={"text": "Schematic, not to scale" + tail, "font": {"size": 13}},
         xaxis={"range": list(pelvis.X_RANGE), "tickvals": ticks, "showgrid": True},
         xaxis_title_text="Distance from the midline (cm)",
         yaxis={"range": list(pelvis.Y_RANGE), "tickvals": heights, **grid},
@@ -290,11 +290,7 @@ MAP = Interactive(
 def map_figure(
     study: str = ALL, nerves: bool = True, tunnel: bool = False, back_mice: bool = False
 ) -> BookFigure:
-    """A schematic map of the crest crossings from the midline on one side of the pelvis.
-
-    ``study`` (:data:`ALL` or one of :func:`map_studies`) and the layers ``nerves``,
-    ``tunnel`` and ``back_mice`` are shown first; the figure's controls change them.
-    """
+    """A schematic map of the crest crossings from the midline; the arguments are shown first."""
     return MAP.figure(study=study, nerves=nerves, tunnel=tunnel, back_mice=back_mice)
 
 
@@ -337,14 +333,13 @@ def draw_forest(reference: str = "midline", narrow: bool = False) -> BookFigure:
     alt = ". ".join(
         f"From {REFERENCE_LABELS[ref]}: {_list_values(rs)}" for ref, rs in by_ref.items()
     )
+    units = ", ".join(sorted({r.unit for r in rows}))
     fig = BookFigure(
         data=[*traces, anchor],
         caption="Reported distances of the superior cluneal nerve crest crossings, from the "
         "midline or from the PSIS (use the menu). Markers show means (open marker: the middle of "
         "a reported range) and bars the spread each study printed (SD where the study says so, "
-        "otherwise the bare ± value). Units of n differ: "
-        + ", ".join(sorted({r.unit for r in rows}))
-        + ".",
+        f"otherwise the bare ± value). Units of n differ: {units}.",
         alt=f"Forest plot. {alt}.",
         **_table([r for these in by_ref.values() for r in these]),
     )

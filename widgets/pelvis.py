@@ -102,21 +102,16 @@ def _zone(points: Points, label: tuple[int, str], hover: str, **trace: Any) -> g
     )
 
 
-def traces(
-    span_mm: Sequence[float], crossings: list[float], shown: dict[str, bool]
-) -> list[go.Scatter]:
-    """The back-mouse area, the tunnel zone over ``span_mm``, the PSIS, and nerve courses.
-
-    The nerves run through each crest crossing (cm from the midline) down to the buttock.
-    """
+def traces(span: Sequence[float], crest_x: list[float], shown: dict[str, bool]) -> list[go.Scatter]:
+    """Back-mouse area, tunnel zone over ``span`` (mm), PSIS, nerves through each ``crest_x``."""
     angles = [2 * math.pi * i / 24 for i in range(24)]
     area = [(4.0 + 2.2 * math.cos(a), -0.8 + 2.8 * math.sin(a)) for a in angles]
-    low, high = (v / 10 for v in span_mm)
+    low, high = (v / 10 for v in span)
     xs = [low + (high - low) * i / 8 for i in range(9)]
     band = [(x, crest_height(x) + d) for d, side in ((0.55, xs), (-0.55, xs[::-1])) for x in side]
     x: list[float | None] = []
     y: list[float | None] = []
-    for at in crossings:
+    for at in crest_x:
         crest = round(crest_height(at), 2)
         x += [at, at, round(at + 0.7, 2), round(at + 1.5, 2), None]
         y += [NERVE_TOP, crest, round(crest - 3.5, 2), NERVE_END, None]
