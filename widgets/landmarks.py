@@ -263,6 +263,7 @@ def draw_map(
 
 
 PLACE = {"y": 1.0, "pad": {"b": 6}}  # controls in one row just above the plot
+STUDY_NARROW = {"place": {**PLACE, "pad": {"b": 44}}}  # on a phone: above the layer toggles
 
 
 def _toggle(title: str, x: float, narrow_x: float) -> Option:
@@ -274,12 +275,7 @@ def _toggle(title: str, x: float, narrow_x: float) -> Option:
 MAP = Interactive(
     draw_map,
     {
-        "study": Option(
-            (ALL, *map_studies()),
-            "Study",
-            place=PLACE,
-            narrow={"place": {**PLACE, "pad": {"b": 44}}},
-        ),
+        "study": Option((ALL, *map_studies()), "Study", place=PLACE, narrow=STUDY_NARROW),
         "nerves": _toggle("Nerves", 0.26, 0),
         "tunnel": _toggle("Tunnel zone", 0.385, 0.23),
         "back_mice": _toggle("Back-mouse area", 0.565, 0.56),
@@ -312,10 +308,8 @@ def _forest_tick(row: CrossingRow, narrow: bool = False) -> str:
 
 
 def _short_value(row: CrossingRow) -> str:
-    """A compact value for the forest plot's right-hand column."""
-    if row.is_range:
-        return f"{row.low_mm:g}–{row.high_mm:g} (range)"
-    return f"{row.mean_mm:g}" if row.sd_mm is None else f"{row.mean_mm:.1f} ± {row.sd_mm:.1f}"
+    """The value for the forest plot's right-hand column: :func:`value_text` without the note."""
+    return value_text(row).split(" mm")[0] + (" (range)" if row.is_range else "")
 
 
 def draw_forest(reference: str = "midline", narrow: bool = False) -> BookFigure:
