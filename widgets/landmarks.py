@@ -339,6 +339,8 @@ def draw_forest(reference: str = "midline", narrow: bool = False) -> BookFigure:
     )
     these, where = by_ref[reference], REFERENCE_LABELS[reference]
     axis = {"tickvals": list(range(len(these))), "range": [len(these) - 0.5, -0.5]}
+    axis |= {"tickfont": {"size": 12}, "showgrid": False, "automargin": False}
+    ticks, values = [_forest_tick(r, narrow) for r in these], [_short_value(r) for r in these]
     font = {"size": 11 if narrow else 12}
     note = {"text": "mean ± (mm)", "xanchor": "left", "yanchor": "bottom", "visible": not narrow}
     _layout(
@@ -349,14 +351,8 @@ def draw_forest(reference: str = "midline", narrow: bool = False) -> BookFigure:
         height=(300 if narrow else 200) + 46 * max(map(len, by_ref.values())),
         xaxis={"range": [30, 100], "dtick": 20 if narrow else 10, "showgrid": True},
         xaxis_title_text=f"{'From' if narrow else 'Distance from'} {where} (mm)",
-        yaxis=axis | {"ticktext": [_forest_tick(r, narrow) for r in these], "tickfont": font},
-        yaxis_showgrid=True,
-        yaxis_automargin=False,
-        yaxis2=axis | {"ticktext": [_short_value(r) for r in these], "tickfont": {"size": 12}},
-        yaxis2_showgrid=False,
-        yaxis2_automargin=True,
-        yaxis2_overlaying="y",
-        yaxis2_side="right",
+        yaxis=axis | {"ticktext": ticks, "tickfont": font, "showgrid": True},
+        yaxis2=axis | {"ticktext": values, "automargin": True, "overlaying": "y", "side": "right"},
         yaxis2_showticklabels=not narrow,
         annotations=[note | {"x": 1, "y": 1, "xref": "paper", "yref": "paper"}],
     )

@@ -74,12 +74,10 @@ def anatomy(narrow: bool = False) -> dict[str, list[dict[str, Any]]]:
     ]
     keys = ("x", "y", "text", "yanchor", "xanchor")
     font = {"size": 10 if narrow else 12, "color": style.TEXT}
-    return {
-        "shapes": [{**shape, "layer": "below"} for shape in shapes],
-        "annotations": [
-            dict(zip(keys, label, strict=True), xref="x", yref="y", font=font) for label in labels
-        ],
-    }
+    annotations = [
+        dict(zip(keys, row, strict=True), xref="x", yref="y", font=font) for row in labels
+    ]
+    return {"shapes": [{**shape, "layer": "below"} for shape in shapes], "annotations": annotations}
 
 
 def _zone(points: Points, label: tuple[int, str], hover: str, **trace: Any) -> go.Scatter:
