@@ -340,7 +340,7 @@ def test_nerves_cross_the_crest_at_each_plotted_distance():
 def test_row_labels_sit_right_of_every_error_bar():
     for row in landmarks.load():
         high = row.bounds[1] if row.bounds[1] is not None else row.centre
-        assert high / 10 < landmarks.LABEL_X
+        assert high / 10 < pelvis.LABEL_X
 
 
 def test_single_study_shows_only_its_rows():

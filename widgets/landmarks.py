@@ -1,16 +1,7 @@
 """Where the superior cluneal nerves cross the iliac crest (chapter 2, landmarks).
 
-``data/landmarks.csv`` holds one row per distance reported by a cadaver study (and
-one clinical criterion): the study, its size and unit, the branch, the reference
-point (the midline or the posterior superior iliac spine, PSIS), the mean with the
-spread as printed (``sd_mm``, labelled ``SD`` or a bare ``±`` in ``spread``), or
-a range, and the ``references.bib`` key.
-
-Two figures use it:
-
-* :func:`map_figure`, the crossings measured from the midline drawn on the
-  schematic pelvis of :mod:`widgets.pelvis`, with switchable layers;
-* :func:`forest_figure`, the studies side by side, from the midline or the PSIS.
+One reported distance per row of ``data/landmarks.csv``: :func:`map_figure` draws those
+from the midline on the schematic pelvis, :func:`forest_figure` sets the studies side by side.
 """
 
 from __future__ import annotations
@@ -31,37 +22,21 @@ UNITS: tuple[str, ...] = ("cadavers", "sides", "ilia", "dissections", "patients"
 BRANCHES: tuple[str, ...] = ("medial", "intermediate", "lateral", "unspecified")
 REFERENCES: tuple[str, ...] = ("midline", "psis")
 KINDS: tuple[str, ...] = ("cadaver", "clinical")
-#: How a study printed its spread: explicitly as an SD, or as a bare "±".
-SPREAD_LABELS: tuple[str, ...] = ("SD", "±")
-
+SPREAD_LABELS: tuple[str, ...] = ("SD", "±")  # the spread as printed: an SD, or a bare ±
 ALL = "All studies"
 REFERENCE_LABELS: dict[str, str] = {"midline": "the midline", "psis": "the PSIS"}
-
 #: Plotting groups: the four branch values, plus the clinical criterion on its own.
 GROUPS: tuple[str, ...] = (*BRANCHES, "clinical")
 GROUP_LABELS: dict[str, str] = {
-    "medial": "Medial branch",
-    "intermediate": "Intermediate branch",
-    "lateral": "Lateral branch",
+    **{branch: f"{branch.capitalize()} branch" for branch in BRANCHES[:3]},
     "unspecified": "Branch not stated",
     "clinical": "Clinical criterion (not cadaveric)",
 }
-#: Shorter legend names for the narrower forest plot.
 SHORT_LABELS: dict[str, str] = {**GROUP_LABELS, "clinical": "Clinical criterion"}
-GROUP_STYLE: dict[str, tuple[int, int]] = {  # (colour index, symbol index)
-    "medial": (0, 0),
-    "intermediate": (1, 1),
-    "lateral": (2, 2),
-    "unspecified": (3, 3),
-    "clinical": (7, 6),
-}
-
-ROW_BASE = 6.6  # height (cm) of the lowest row of markers on the map, above the crest
-ROW_STEP = 1.0
-LABEL_X = 10.0  # where the map's row labels start, right of every whisker
-#: Left margin (px) of the forest plot: room for the longest two-line row label, the
-#: same for both references so the plot does not jump when the menu switches them.
-FOREST_LEFT = 235
+COLOURS: dict[str, str] = {g: style.colour(i) for g, i in zip(GROUPS, (0, 1, 2, 3, 7), strict=True)}
+SYMBOLS: dict[str, str] = {g: style.symbol(i) for g, i in zip(GROUPS, (0, 1, 2, 3, 6), strict=True)}
+MEDIAL_CADAVER = ("midline", "medial", "cadaver")  # the rows that span the tunnel zone
+FOREST_LEFT = 235  # px: room for the longest row label, the same for both references
 
 
 @row_model
@@ -87,26 +62,17 @@ class CrossingRow(Model):
 
     def check(self) -> None:
         """A mean or a low-high range; SD with its label; clinical rows count patients."""
-        mean, low, high = self.mean_mm, self.low_mm, self.high_mm
+        mean, sd, low, high = self.mean_mm, self.sd_mm, self.low_mm, self.high_mm
         require((low is None) == (high is None), "high_mm", "give low_mm and high_mm together")
         require(low is None or low <= high, "high_mm", f"{high} is below low_mm {low}")
         require(mean is not None or low is not None, "mean_mm", "give a mean or a range")
-        require(
-            mean is None or low is None or low <= mean <= high,
-            "mean_mm",
-            f"{mean} lies outside the range {low}-{high}",
-        )
-        require(self.sd_mm is None or mean is not None, "sd_mm", "is given without mean_mm")
-        require(
-            (self.sd_mm is None) == (self.spread is None),
-            "spread",
-            "must be given exactly when sd_mm is given",
-        )
-        require(
-            (self.kind == "clinical") == (self.unit == "patients"),
-            "unit",
-            f"{self.unit!r} does not fit kind {self.kind!r}",
-        )
+        inside = mean is None or low is None or low <= mean <= high
+        require(inside, "mean_mm", f"{mean} lies outside the range {low}-{high}")
+        require(sd is None or mean is not None, "sd_mm", "is given without mean_mm")
+        paired = (sd is None) == (self.spread is None)
+        require(paired, "spread", "must be given exactly when sd_mm is given")
+        fits = (self.kind == "clinical") == (self.unit == "patients")
+        require(fits, "unit", f"{self.unit!r} does not fit kind {self.kind!r}")
 
     @property
     def group(self) -> str:
@@ -150,15 +116,8 @@ def map_studies(rows: Sequence[CrossingRow] | None = None) -> tuple[str, ...]:
 def tunnel_span(rows: Sequence[CrossingRow] | None = None) -> tuple[float, float]:
     """Lowest and highest medial-branch crossing from the midline (mm), cadaver rows."""
     rows = load() if rows is None else rows
-    values = [
-        r.centre
-        for r in rows
-        if r.reference == "midline" and r.branch == "medial" and r.kind == "cadaver"
-    ]
-    return min(values), max(values)
-
-
-# ------------------------------------------------------------ text for both figures
+    medial = [r.centre for r in rows if (r.reference, r.branch, r.kind) == MEDIAL_CADAVER]
+    return min(medial), max(medial)
 
 
 def value_text(row: CrossingRow) -> str:
@@ -173,163 +132,61 @@ def value_text(row: CrossingRow) -> str:
     return f"{row.mean_mm:.1f} ± {row.sd_mm:.1f} mm ({label})"
 
 
-def _short_value(row: CrossingRow) -> str:
-    """A compact value for the forest plot's right-hand column."""
-    if row.is_range:
-        return f"{row.low_mm:g}–{row.high_mm:g} (range)"
-    return f"{row.mean_mm:g}" if row.sd_mm is None else f"{row.mean_mm:.1f} ± {row.sd_mm:.1f}"
-
-
-def _hover(row: CrossingRow) -> str:
-    """Hover text: study, branch, value, size, note and citation."""
-    what = "Clinical criterion" if row.kind == "clinical" else GROUP_LABELS[row.group]
-    note = f"<br><i>{style.wrap_hover(row.note)}</i>" if row.note else ""
-    cites = "<br>".join(citation(key) for key in row.source)
-    return (
-        f"<b>{row.study}</b> · {what}<br>"
-        f"From {REFERENCE_LABELS[row.reference]}: {value_text(row)}<br>"
-        f"{row.size} · {row.kind} study{note}<br>{cites}"
-    )
-
-
-def _dot(row: CrossingRow, y: Any, scale: float = 1.0) -> Dot:
-    """One row as a dot (``scale`` 0.1 turns mm into the map's cm)."""
-    low, high = (None if edge is None else edge * scale for edge in row.bounds)
-    symbol = style.symbol(GROUP_STYLE[row.group][1])
-    return Dot(row.centre * scale, y, low, high, _hover(row), symbol, row.is_range)
-
-
-def _table(rows: Sequence[CrossingRow]) -> dict[str, Any]:
-    """The data table that goes with both figures, as BookFigure arguments."""
-    columns = ("Study", "Specimens", "Branch", "From", "Mean (mm)", "± (mm)", "Range (mm)")
-    body = [
-        (
-            r.study,
-            f"{r.specimens} {r.unit}",
-            r.branch,
-            "midline" if r.reference == "midline" else "PSIS",
-            r.mean_mm,
-            None if r.sd_mm is None else f"{r.sd_mm:g} ({r.spread})",
-            None if r.low_mm is None else f"{r.low_mm:g}–{r.high_mm:g}",
-            r.kind,
-            r.source,
-        )
-        for r in rows
-    ]
-    return {"columns": (*columns, "Kind", "Source"), "rows": body}
-
-
 def _list_values(rows: Sequence[CrossingRow]) -> str:
     """Rows as words, e.g. ``Lu 1998 medial 81.0 ± 9.2 mm (± as printed)``."""
     return "; ".join(f"{r.study} {r.branch} {value_text(r)}" for r in rows)
 
 
-# -------------------------------------------------------------------------- map
+def _groups(rows: Sequence[CrossingRow], ys: Sequence[Any], scale: float) -> dict[str, list[Dot]]:
+    """The rows as dots at ``ys`` by plotting group (``scale`` 0.1 turns mm into cm)."""
+    by_group: dict[str, list[Dot]] = {group: [] for group in GROUPS}
+    for row, y in zip(rows, ys, strict=True):
+        low, high = (None if edge is None else edge * scale for edge in row.bounds)
+        what = "Clinical criterion" if row.kind == "clinical" else GROUP_LABELS[row.group]
+        note = f"<br><i>{style.wrap_hover(row.note)}</i>" if row.note else ""
+        cites = "<br>".join(citation(key) for key in row.source)
+        hover = (
+            f"<b>{row.study}</b> · {what}<br>From {REFERENCE_LABELS[row.reference]}: "
+            f"{value_text(row)}<br>{row.size} · {row.kind} study{note}<br>{cites}"
+        )
+        dot = Dot(row.centre * scale, y, low, high, hover, SYMBOLS[row.group], row.is_range)
+        by_group[row.group].append(dot)
+    return by_group
+
+
+def _table(rows: Sequence[CrossingRow]) -> dict[str, Any]:
+    """The data table that goes with both figures, as BookFigure arguments."""
+    columns = ("Study", "Specimens", "Branch", "From", "Mean (mm)", "± (mm)", "Range (mm)")
+    body = []
+    for r in rows:
+        size, where = f"{r.specimens} {r.unit}", "PSIS" if r.reference == "psis" else "midline"
+        sd = None if r.sd_mm is None else f"{r.sd_mm:g} ({r.spread})"
+        span = None if r.low_mm is None else f"{r.low_mm:g}–{r.high_mm:g}"
+        body.append((r.study, size, r.branch, where, r.mean_mm, sd, span, r.kind, r.source))
+    return {"columns": (*columns, "Kind", "Source"), "rows": body}
+
+
+def _layout(fig: go.Figure, narrow: bool, title: str, margin: Sequence[int], **layout: Any) -> None:
+    """Layout of both figures: title, margins (top, bottom, left, right), legend at the foot."""
+    legend = {"y": 0, "yref": "container", "yanchor": "bottom"}
+    fig.update_layout(
+        template=style.template(),
+        title=style.title(title, narrow, y=0.985),
+        legend=legend | {"font": {"size": 11 if narrow else 12}} | layout.pop("legend", {}),
+        margin=dict(zip("tblr", margin, strict=True)),
+        **layout,
+    )
 
 
 def _map_label(row: CrossingRow, rows: Sequence[CrossingRow], narrow: bool) -> str:
-    """Row label: study (and branch when a study has several rows) with n.
-
-    On a phone (``narrow``): the study and a short branch or kind only.
-    """
+    """Row label: study (and branch when it has several rows) with n; short on a phone."""
     several = sum(r.study == row.study for r in rows) > 1
+    clinical = row.kind == "clinical"
     if narrow:
-        return (
-            row.study
-            + (f" {row.branch[:3]}." if several else "")
-            + (" (clinical)" if row.kind == "clinical" else "")
-        )
+        branch = f" {row.branch[:3]}." if several else ""
+        return row.study + branch + (" (clinical)" if clinical else "")
     branch = f", {row.branch}" if several else ""
-    kind = "clinical, " if row.kind == "clinical" else ""
-    return f"{row.study}{branch} · {kind}n={row.specimens}"
-
-
-def _nerve_path(rows: Sequence[CrossingRow], heights: Sequence[float]) -> go.Scatter:
-    """Schematic nerve courses through each crossing, down towards the buttock."""
-    x: list[float | None] = []
-    y: list[float | None] = []
-    for row in rows:
-        at = round(row.centre / 10, 2)
-        crest = round(pelvis.crest_height(at), 2)
-        x += [at, at, round(at + 0.7, 2), round(at + 1.5, 2), None]
-        y += [pelvis.NERVE_TOP, crest, round(crest - 3.5, 2), pelvis.NERVE_END, None]
-    return go.Scatter(
-        x=x,
-        y=y,
-        mode="lines",
-        name="Nerves (schematic course)",
-        line={"color": style.colour(4), "width": 1.5, "shape": "spline", "smoothing": 0.5},
-        opacity=0.8,
-        hoverinfo="skip",
-    )
-
-
-def _map_traces(
-    rows: Sequence[CrossingRow], study: str, layers: dict[str, bool], narrow: bool
-) -> tuple[list[Any], list[float]]:
-    """Layers first (drawn underneath), then the nerves, row labels and crossings."""
-    shown = [r for r in rows if r.reference == "midline" and study in (ALL, r.study)]
-    heights = [ROW_BASE + (len(shown) - 1 - i) * ROW_STEP for i in range(len(shown))]
-    labels = go.Scatter(
-        x=[LABEL_X] * len(shown),
-        y=heights,
-        mode="text",
-        text=[_map_label(r, shown, narrow) for r in shown],
-        textposition="middle right",
-        textfont={"size": 10 if narrow else 12, "color": style.TEXT},
-        hoverinfo="skip",
-        showlegend=False,
-    )
-    nerves = _nerve_path(shown, heights)
-    nerves.visible = layers["nerves"]
-    points = []
-    for group in GROUPS:
-        members = [(r, h) for r, h in zip(shown, heights, strict=True) if r.group == group]
-        colour = style.colour(GROUP_STYLE[group][0])
-        points.append(
-            dots(GROUP_LABELS[group], [_dot(r, h, 0.1) for r, h in members], colour, cap=5)
-        )
-    return [
-        pelvis.back_mouse_area(layers["back_mice"]),
-        pelvis.tunnel_zone(tunnel_span(rows), layers["tunnel"]),
-        pelvis.psis_marker(),
-        nerves,
-        labels,
-        *points,
-    ], heights
-
-
-def _map_caption(rows: Sequence[CrossingRow]) -> str:
-    """The map's caption; the tunnel span comes from the rows."""
-    low, high = tunnel_span(rows)
-    ranges = [r.study for r in rows if r.reference == "midline" and r.is_range]
-    clinical = [f"{r.study}'s {r.mean_mm:g} mm" for r in rows if r.kind == "clinical"]
-    return (
-        "Schematic map of the back of the pelvis, right side seen from behind; not to scale "
-        "of any one person. Each marker is a study's distance from the midline to where a "
-        "superior cluneal nerve branch crosses the iliac crest, with the spread the study "
-        f"printed (a range, for {' and '.join(ranges) or 'no study'}, is drawn with an open "
-        "marker). Markers are lifted into rows above the crest so that they do not overlap: "
-        f"only their horizontal position is data. {' and '.join(clinical)} is a clinical "
-        "examination criterion, not a dissection. The crest, the PSIS position, the nerve "
-        "courses, the tunnel zone (drawn over the span of medial-branch crossings, "
-        f"{low:.0f}–{high:.0f} mm) and the back-mouse area are schematic. Studies that "
-        "measured only from the PSIS are in the forest plot."
-    )
-
-
-def _map_alt(rows: Sequence[CrossingRow]) -> str:
-    """The map's alt text, written from the midline rows."""
-    midline = [r for r in rows if r.reference == "midline"]
-    ordered = sorted(midline, key=lambda r: r.centre)
-    return (
-        "Schematic outline of the sacrum and right ilium with the midline at 0 cm. "
-        f"{style.count(len(midline), 'distance')} from the midline, from "
-        f"{style.count(len(map_studies(rows)), 'source')}, lie between "
-        f"{ordered[0].centre / 10:.1f} and {ordered[-1].centre / 10:.1f} cm, most medial "
-        f"first: {_list_values(ordered)}. Optional layers draw schematic nerve courses, a "
-        "tunnel zone on the crest and the area near the PSIS where back mice are usually felt."
-    )
+    return f"{row.study}{branch} · {'clinical, ' if clinical else ''}n={row.specimens}"
 
 
 def draw_map(
@@ -341,99 +198,102 @@ def draw_map(
 ) -> BookFigure:
     """The map for one study and set of layers (no controls); ``narrow``: for a phone."""
     rows = load()
+    midline = [r for r in rows if r.reference == "midline"]
+    shown = [r for r in midline if study in (ALL, r.study)]
+    heights = [pelvis.ROW_BASE + (len(shown) - 1 - i) * pelvis.ROW_STEP for i in range(len(shown))]
+    crossings = [round(r.centre / 10, 2) for r in shown]
     layers = {"nerves": nerves, "tunnel": tunnel, "back_mice": back_mice}
-    traces, heights = _map_traces(rows, study, layers, narrow)
+    low, high = tunnel_span(rows)
+    ordered = sorted(midline, key=lambda r: r.centre)
+    ranges = " and ".join(r.study for r in midline if r.is_range) or "no study"
+    clinical = " and ".join(f"{r.study}'s {r.mean_mm:g} mm" for r in rows if r.kind == "clinical")
     fig = BookFigure(
-        data=traces,
-        caption=_map_caption(rows),
-        alt=_map_alt(rows),
-        **_table([r for r in rows if r.reference == "midline"]),
+        data=[
+            *pelvis.traces((low, high), crossings, layers),
+            go.Scatter(
+                x=[pelvis.LABEL_X] * len(shown),
+                y=heights,
+                mode="text",
+                text=[_map_label(r, shown, narrow) for r in shown],
+                textposition="middle right",
+                textfont={"size": 10 if narrow else 12, "color": style.TEXT},
+                hoverinfo="skip",
+                showlegend=False,
+            ),
+            *(
+                dots(GROUP_LABELS[group], group_dots, COLOURS[group], cap=5)
+                for group, group_dots in _groups(shown, heights, 0.1).items()
+            ),
+        ],
+        caption="Schematic map of the back of the pelvis, right side seen from behind; not to "
+        "scale of any one person. Each marker is a study's distance from the midline to where a "
+        "superior cluneal nerve branch crosses the iliac crest, with the spread the study "
+        f"printed (a range, for {ranges}, is drawn with an open marker). {clinical} is a "
+        "clinical examination criterion, not a dissection. The crest, the PSIS position, the "
+        "nerve courses, the tunnel zone (drawn over the span of medial-branch crossings, "
+        f"{low:.0f}–{high:.0f} mm) and the back-mouse area are schematic.",
+        alt="Schematic outline of the sacrum and right ilium with the midline at 0 cm. "
+        f"{style.count(len(midline), 'distance')} from the midline, from "
+        f"{style.count(len(map_studies(rows)), 'source')}, lie between "
+        f"{ordered[0].centre / 10:.1f} and {ordered[-1].centre / 10:.1f} cm, most medial "
+        f"first: {_list_values(ordered)}. Optional layers draw schematic nerve courses, a "
+        "tunnel zone on the crest and the area near the PSIS where back mice are usually felt.",
+        **_table(midline),
     )
-    fig.update_layout(
-        template=style.template(),
+    tail = (
+        " · one side, from behind" if narrow else " of any one person · one side, seen from behind"
+    )
+    grid = {"showticklabels": False, "showgrid": True, "griddash": "dot", "showline": False}
+    ticks = list(range(0, int(pelvis.X_RANGE[1]) + 1, 2 if narrow else 1))
+    wide = {"entrywidth": None if narrow else 0.5, "orientation": "v" if narrow else "h"}
+    _layout(
+        fig,
+        narrow,
+        "Where the superior cluneal nerves cross the iliac crest",
+        (175, 215, 15, 15) if narrow else (110, 175, 15, 15),
         height=800,
-        title=style.title(
-            "Where the superior cluneal nerves cross the iliac crest",
-            narrow,
-            subtitle={"text": _SUBTITLE_NARROW if narrow else _SUBTITLE, "font": {"size": 13}},
-            y=0.985,
-        ),
-        xaxis={
-            "range": list(pelvis.X_RANGE),
-            "tickvals": list(range(0, int(pelvis.X_RANGE[1]) + 1, 2 if narrow else 1)),
-            "title": {"text": "Distance from the midline (cm)"},
-            "showgrid": True,
-        },
-        yaxis={
-            "range": list(pelvis.Y_RANGE),
-            "tickvals": heights,
-            "showticklabels": False,
-            "showgrid": True,
-            "griddash": "dot",
-            "showline": False,
-        },
-        shapes=pelvis.anatomy_shapes(),
-        annotations=pelvis.anatomy_labels(narrow),
-        legend={
-            "y": 0,
-            "yref": "container",
-            "yanchor": "bottom",
-            "entrywidth": None if narrow else 0.5,
-            "entrywidthmode": "fraction",
-            "orientation": "v" if narrow else "h",
-            "font": {"size": 11 if narrow else 12},
-        },
-        margin={"t": 175 if narrow else 110, "b": 215 if narrow else 175, "l": 15, "r": 15},
+        title_subtitle={"text": "Schematic, not to scale" + tail, "font": {"size": 13}},
+        xaxis={"range": list(pelvis.X_RANGE), "tickvals": ticks, "showgrid": True},
+        xaxis_title_text="Distance from the midline (cm)",
+        yaxis={"range": list(pelvis.Y_RANGE), "tickvals": heights, **grid},
+        legend={"entrywidthmode": "fraction", **wide},
+        **pelvis.anatomy(narrow),
     )
     return fig
 
 
-_SUBTITLE = "Schematic, not to scale of any one person · one side, seen from behind"
-_SUBTITLE_NARROW = "Schematic, not to scale · one side, from behind"
+PLACE = {"y": 1.0, "pad": {"b": 6}}  # controls in one row just above the plot
+STUDY_NARROW = {"place": {**PLACE, "pad": {"b": 44}}}  # on a phone: above the layer toggles
 
 
-def _toggle_at(x: float, narrow_x: float) -> dict[str, Any]:
-    """A layer toggle: in the row of controls above the map (a second row on a phone)."""
-    small = {"x": narrow_x, "y": 1.0, "pad": {"b": 6}, "font": {"size": 12}}
-    return {"place": {"x": x, "y": 1.0, "pad": {"b": 6}}, "narrow": {"place": small}}
+def _toggle(title: str, x: float, narrow_x: float) -> Option:
+    """A layer toggle in the row of controls above the map (a second row on a phone)."""
+    small = {**PLACE, "x": narrow_x, "font": {"size": 12}}
+    return flag(title, place={**PLACE, "x": x}, narrow={"place": small})
 
 
-MAP_OPTIONS = {
-    "study": Option(
-        (ALL, *map_studies()),
-        "Study",
-        place={"y": 1.0, "pad": {"b": 6}},
-        narrow={"place": {"y": 1.0, "pad": {"b": 44}}},
-    ),
-    "nerves": flag("Nerves", **_toggle_at(0.26, 0)),
-    "tunnel": flag("Tunnel zone", **_toggle_at(0.385, 0.23)),
-    "back_mice": flag("Back-mouse area", **_toggle_at(0.565, 0.56)),
-}
-MAP = Interactive(draw_map, MAP_OPTIONS)
+MAP = Interactive(
+    draw_map,
+    {
+        "study": Option((ALL, *map_studies()), "Study", place=PLACE, narrow=STUDY_NARROW),
+        "nerves": _toggle("Nerves", 0.26, 0),
+        "tunnel": _toggle("Tunnel zone", 0.385, 0.23),
+        "back_mice": _toggle("Back-mouse area", 0.565, 0.56),
+    },
+)
 
 
 def map_figure(
     study: str = ALL, nerves: bool = True, tunnel: bool = False, back_mice: bool = False
 ) -> BookFigure:
-    """A schematic map of the posterior pelvis with the crest crossings.
-
-    Shows, on one side of a schematic pelvis seen from behind, where each study
-    puts the superior cluneal nerves as they cross the iliac crest, measured from
-    the midline (mean ± reported spread, or a range). ``study`` picks the study
-    shown first (:data:`ALL` or one of :func:`map_studies`); ``nerves``, ``tunnel``
-    and ``back_mice`` pick the schematic layers shown first. The figure's own
-    dropdown and toggle buttons change all of these in the browser.
-    """
+    """A schematic map of the crest crossings from the midline; the arguments are shown first."""
     return MAP.figure(study=study, nerves=nerves, tunnel=tunnel, back_mice=back_mice)
 
 
-# ------------------------------------------------------------------- forest plot
-
-
-def _flags(row: CrossingRow) -> str:
-    """What a reader should know about a row before comparing it."""
+def _forest_tick(row: CrossingRow, narrow: bool = False) -> str:
+    """Row label: study and n, then branch and what to know before comparing, smaller."""
     if row.kind == "clinical":
-        flags = ["clinical criterion, not cadaveric"]
+        flags = ["clinical criterion" if narrow else "clinical criterion, not cadaveric"]
     else:
         flags = ["branch not stated" if row.branch == "unspecified" else row.branch]
     if row.is_range:
@@ -442,171 +302,76 @@ def _flags(row: CrossingRow) -> str:
         flags.append("no SD")
     if "by their order" in (row.note or ""):
         flags.append("named by order")
-    return ", ".join(flags)
-
-
-def _forest_tick(row: CrossingRow, narrow: bool = False) -> str:
-    """Row label: study and n, then branch and flags, smaller (three short lines if narrow)."""
     if narrow:
-        flags = _flags(row).replace(", not cadaveric", "")
-        return f"{row.study}<br><span style='font-size:9px'>{row.size}<br>{flags}</span>"
-    return f"{row.study} · {row.size}<br><span style='font-size:11px'>{_flags(row)}</span>"
+        return f"{row.study}<br><span style='font-size:9px'>{row.size}<br>{', '.join(flags)}</span>"
+    return f"{row.study} · {row.size}<br><span style='font-size:11px'>{', '.join(flags)}</span>"
 
 
-def _forest_traces(rows: Sequence[CrossingRow], reference: str, shown: bool) -> list[Any]:
-    """Dot traces (one per branch group) for one reference."""
-    these = [r for r in rows if r.reference == reference]
-    traces = []
-    for group in GROUPS:
-        members = [(i, r) for i, r in enumerate(these) if r.group == group]
-        if members:
-            colour = style.colour(GROUP_STYLE[group][0])
-            group_dots = [_dot(r, i) for i, r in members]
-            traces.append(
-                dots(
-                    SHORT_LABELS[group],
-                    group_dots,
-                    colour,
-                    cap=6,
-                    legendgroup=group,
-                    visible=shown,
-                    cliponaxis=True,
-                )
-            )
-    return traces
-
-
-def _forest_alt(rows: Sequence[CrossingRow]) -> str:
-    """The forest plot's alt text, written from the rows."""
-    parts = [
-        f"From {REFERENCE_LABELS[ref]}: {_list_values([r for r in rows if r.reference == ref])}"
-        for ref in REFERENCES
-    ]
-    return "Forest plot. " + ". ".join(parts) + "."
-
-
-def _rows_axis(ticks: list[int], text: list[str], span: list[float], **extra: Any) -> dict:
-    """A y axis with one labelled tick per row (the row labels, or the values column)."""
-    labels = {"tickvals": ticks, "ticktext": text, "range": span, "tickfont": {"size": 12}}
-    return {**labels, "showgrid": False, "automargin": extra.get("side") == "right", **extra}
+def _short_value(row: CrossingRow) -> str:
+    """The value for the forest plot's right-hand column: :func:`value_text` without the note."""
+    return value_text(row).split(" mm")[0] + (" (range)" if row.is_range else "")
 
 
 def draw_forest(reference: str = "midline", narrow: bool = False) -> BookFigure:
-    """The forest plot for one reference point (no controls).
-
-    ``narrow`` lays it out for a phone: shorter row labels, no values column.
-    """
+    """The forest plot for one reference point (no controls); ``narrow``: for a phone."""
     rows = load()
-    these = [r for r in rows if r.reference == reference]
-    traces = [t for ref in REFERENCES for t in _forest_traces(rows, ref, ref == reference)]
+    by_ref = {ref: [r for r in rows if r.reference == ref] for ref in REFERENCES}
+    traces = []
+    for ref, these in by_ref.items():
+        for group, group_dots in _groups(these, range(len(these)), 1.0).items():
+            extra = {"legendgroup": group, "visible": ref == reference, "cliponaxis": True}
+            if group_dots:
+                traces.append(dots(SHORT_LABELS[group], group_dots, COLOURS[group], cap=6, **extra))
     # An invisible point on the right-hand axis, so that axis (the values) is drawn.
     anchor = go.Scatter(x=[None], y=[0], yaxis="y2", showlegend=False, hoverinfo="skip")
-    most = max(sum(r.reference == ref for r in rows) for ref in REFERENCES)
-    ticks = list(range(len(these)))
-    span = [len(these) - 0.5, -0.5]
+    alt = ". ".join(
+        f"From {REFERENCE_LABELS[ref]}: {_list_values(rs)}" for ref, rs in by_ref.items()
+    )
+    units = ", ".join(sorted({r.unit for r in rows}))
     fig = BookFigure(
         data=[*traces, anchor],
-        caption=(
-            "Reported distances of the superior cluneal nerve crest crossings, from the midline "
-            "or from the PSIS (use the menu). Markers show means (open marker: the middle of a "
-            "reported range) and bars the spread each study printed (SD where the study says "
-            "so, otherwise the bare ± value). Branch is shown by marker shape. Rows marked "
-            "'named by order' gave unnamed means, placed medial to lateral by their order. "
-            "Units of n differ: " + ", ".join(sorted({r.unit for r in rows})) + "."
-        ),
-        alt=_forest_alt(rows),
-        **_table([r for ref in REFERENCES for r in rows if r.reference == ref]),
+        caption="Reported distances of the superior cluneal nerve crest crossings, from the "
+        "midline or from the PSIS (use the menu). Markers show means (open marker: the middle of "
+        "a reported range) and bars the spread each study printed (SD where the study says so, "
+        f"otherwise the bare ± value). Units of n differ: {units}.",
+        alt=f"Forest plot. {alt}.",
+        **_table([r for these in by_ref.values() for r in these]),
     )
-    fig.update_layout(
-        template=style.template(),
-        height=(300 if narrow else 200) + 46 * most,
-        title=style.title(
-            "Superior cluneal nerve crossings: the studies compared", narrow, y=0.985
-        ),
-        xaxis={
-            "range": [30, 100],
-            "dtick": 20 if narrow else 10,
-            "title": {
-                "text": f"From {REFERENCE_LABELS[reference]} (mm)"
-                if narrow
-                else f"Distance from {REFERENCE_LABELS[reference]} (mm)"
-            },
-            "showgrid": True,
-        },
-        yaxis=_rows_axis(
-            ticks,
-            [_forest_tick(r, narrow) for r in these],
-            span,
-            showgrid=True,
-            tickfont={"size": 11 if narrow else 12},
-        ),
-        yaxis2=_rows_axis(
-            ticks,
-            [_short_value(r) for r in these],
-            span,
-            overlaying="y",
-            side="right",
-            showticklabels=not narrow,
-        ),
-        annotations=[
-            {
-                "text": "mean ± (mm)",
-                "x": 1,
-                "xref": "paper",
-                "xanchor": "left",
-                "y": 1,
-                "yref": "paper",
-                "yanchor": "bottom",
-                "visible": not narrow,
-            }
-        ],
-        legend={
-            "y": 0,
-            "yref": "container",
-            "yanchor": "bottom",
-            "font": {"size": 11 if narrow else 12},
-        },
-        margin={
-            "t": 115 if narrow else 95,
-            "b": 215 if narrow else 135,
-            "l": 125 if narrow else FOREST_LEFT,
-            "r": 15 if narrow else 100,
-        },
+    these, where = by_ref[reference], REFERENCE_LABELS[reference]
+    axis = {"tickvals": list(range(len(these))), "range": [len(these) - 0.5, -0.5]}
+    axis |= {"tickfont": {"size": 12}, "showgrid": False, "automargin": False}
+    ticks, values = [_forest_tick(r, narrow) for r in these], [_short_value(r) for r in these]
+    font = {"size": 11 if narrow else 12}
+    note = {"text": "mean ± (mm)", "xanchor": "left", "yanchor": "bottom", "visible": not narrow}
+    _layout(
+        fig,
+        narrow,
+        "Superior cluneal nerve crossings: the studies compared",
+        (115, 215, 125, 15) if narrow else (95, 135, FOREST_LEFT, 100),
+        height=(300 if narrow else 200) + 46 * max(map(len, by_ref.values())),
+        xaxis={"range": [30, 100], "dtick": 20 if narrow else 10, "showgrid": True},
+        xaxis_title_text=f"{'From' if narrow else 'Distance from'} {where} (mm)",
+        yaxis=axis | {"ticktext": ticks, "tickfont": font, "showgrid": True},
+        yaxis2=axis | {"ticktext": values, "automargin": True, "overlaying": "y", "side": "right"},
+        yaxis2_showticklabels=not narrow,
+        annotations=[note | {"x": 1, "y": 1, "xref": "paper", "yref": "paper"}],
     )
     return fig
 
 
-FOREST_OPTIONS = {
-    "reference": Option(
-        REFERENCES,
-        "From",
-        labels=tuple(f"From {REFERENCE_LABELS[ref]}" for ref in REFERENCES),
-        place={"y": 1.0, "pad": {"b": 6}},
-    )
-}
-FOREST = Interactive(draw_forest, FOREST_OPTIONS)
+FROM_LABELS = tuple(f"From {REFERENCE_LABELS[ref]}" for ref in REFERENCES)
+FOREST = Interactive(
+    draw_forest, {"reference": Option(REFERENCES, "From", labels=FROM_LABELS, place=PLACE)}
+)
 
 
 def forest_figure(reference: str = "midline") -> BookFigure:
-    """The studies side by side: distance of the crossings from one reference point.
-
-    ``reference`` is ``"midline"`` or ``"psis"`` and picks the reference shown
-    first; the figure's dropdown switches between them in the browser. Each row is
-    one study and branch, with n; markers show the mean (open markers: the middle
-    of a reported range) and bars the spread each study printed.
-    """
+    """The studies side by side, from ``reference`` (``"midline"`` or ``"psis"``) first."""
     return FOREST.figure(reference=reference)
 
 
-# ------------------------------------------------------------------------ live app
-
-
 def app(figure: str = "map") -> Any:
-    """Live version (needs a kernel): ``figure="map"`` or ``figure="forest"``.
-
-    The map app has a study dropdown and three layer checkboxes; the forest app has
-    a reference dropdown.
-    """
+    """Live version (needs a kernel): ``figure="map"`` or ``figure="forest"``."""
     check_choice("figure", figure, ("map", "forest"))
     if figure == "map":
         defaults = {"study": ALL, "nerves": True, "tunnel": False, "back_mice": False}
