@@ -374,6 +374,5 @@ def app(figure: str = "map") -> Any:
     """Live version (needs a kernel): ``figure="map"`` or ``figure="forest"``."""
     check_choice("figure", figure, ("map", "forest"))
     if figure == "map":
-        defaults = {"study": ALL, "nerves": True, "tunnel": False, "back_mice": False}
-        return MAP.app("Superior cluneal nerves at the iliac crest", defaults)
-    return FOREST.app("Superior cluneal nerve crossings compared", {"reference": "midline"})
+        return MAP.app("Superior cluneal nerves at the iliac crest")
+    return FOREST.app("Superior cluneal nerve crossings compared")
