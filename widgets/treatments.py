@@ -1,9 +1,7 @@
 """What helped, in how many, and how sure can we be? Treatment outcomes (chapter 4).
 
-``data/treatments.csv`` holds one row per reported outcome: study, treatment and type,
-condition, what counted as a good result, design, the number treated ``n`` and the number
-with the outcome ``events`` (``derived``: back-calculated from a percentage), and the
-``references.bib`` key. Wilson 95% intervals are computed from the counts, not stored.
+``data/treatments.csv`` holds one row per reported outcome, with its counts and citation;
+Wilson 95% intervals are computed from the counts (:mod:`widgets.stats`), never stored.
 """
 
 from __future__ import annotations
@@ -136,7 +134,7 @@ def outcomes(measure: str = "improved") -> list[OutcomeRow]:
 
 
 def sort_order(rows: list[OutcomeRow], sort: str) -> list[OutcomeRow]:
-    """Rows from the bottom of the forest plot to the top (rows without ``n`` lowest by n)."""
+    """Rows from the bottom of the forest plot to the top, for one of :data:`SORTS`."""
     keys = {
         "proportion": lambda r: (r.proportion, r.n or 0, -r.year),
         "n": lambda r: (r.n or 0, r.proportion),
@@ -154,10 +152,9 @@ def counts_text(row: OutcomeRow) -> str:
     """``9 of 10 (55% to 98%)``, or the percent where the arm size is not given."""
     if row.interval is None:
         return f"{row.percent:g}% (n per arm not given: no interval)"
+    low, high = map(percent, row.interval)
     flag = ", a count derived from a percentage" if row.derived == "yes" else ""
-    return (
-        f"{row.events} of {row.n} ({percent(row.interval[0])} to {percent(row.interval[1])}){flag}"
-    )
+    return f"{row.events} of {row.n} ({low} to {high}){flag}"
 
 
 def recurrence_text() -> str:
@@ -189,64 +186,64 @@ def _dot(row: OutcomeRow) -> Dot:
 
 
 def _type_traces(rows: list[OutcomeRow], kind: str, sort: str, shown: bool) -> list[go.Scatter]:
-    """One treatment type's dots, then an invisible helper trace that sorts them.
+    """One type's dots, then an invisible helper whose x values sort the y axis.
 
-    The y axis orders categories by the sum of x over visible traces: a helper point adds
-    ``1000 x (rank + 1)`` minus the plotted value, so rows follow ``sort`` and a hidden type
-    leaves no gap. Hidden is ``"legendonly"``: plotly.js cannot order a ``False`` trace.
+    The axis orders rows by the sum of x over visible traces (``"legendonly"`` counts; a
+    ``False`` trace would not): a helper point adds ``1000 x (rank + 1)`` minus its dot's x.
     """
     rank = {r.tick: i for i, r in enumerate(sort_order(rows, sort))}
     members = [r for r in rows if r.type == kind]
-    visible = True if shown else "legendonly"
-    # A case series with n comes first: the legend shows the first point's symbol.
-    legend_first = sorted(members, key=lambda r: (r.n is None, r.evidence != "Case series"))
-    colour = style.colour(TYPES.index(kind))
-    helper = go.Scatter(
-        x=[round(1000 * (rank[r.tick] + 1) - r.share, 1) for r in members],
-        y=[r.tick for r in members],
-        mode="markers",
-        name=f"{kind} (sort order)",
-        legendgroup=kind,
-        showlegend=False,
-        hoverinfo="skip",
-        marker={"opacity": 0, "size": 1},
-        visible=visible,
-    )
-    shown_dots = [_dot(r) for r in legend_first]
-    return [dots(kind, shown_dots, colour, legendgroup=kind, visible=visible), helper]
+    # A case series with n first: the legend shows the first point's symbol.
+    first = sorted(members, key=lambda r: (r.n is None, r.evidence != "Case series"))
+    look = {"legendgroup": kind, "visible": True if shown else "legendonly"}
+    return [
+        dots(kind, [_dot(r) for r in first], style.colour(TYPES.index(kind)), **look),
+        go.Scatter(
+            x=[round(1000 * (rank[r.tick] + 1) - r.share, 1) for r in members],
+            y=[r.tick for r in members],
+            mode="markers",
+            name=f"{kind} (sort order)",
+            showlegend=False,
+            hoverinfo="skip",
+            marker={"opacity": 0, "size": 1},
+            **look,
+        ),
+    ]
 
 
 def _forest_texts(rows: list[OutcomeRow]) -> tuple[str, str]:
     """The forest plot's caption and alt text; their numbers come from the rows."""
-    no_arms = sorted({f"{r.study} {r.year}" for r in rows if r.n is None})
-    derived = [
-        f"{r.study} {r.year}'s {r.events}/{r.n}" + (f" ({r.note})" if r.note else "")
-        for r in rows
-        if r.derived == "yes"
-    ]
+    unsized = [r for r in rows if r.n is None]
     caption = (
         "Share of patients who improved after each treatment, by study. Bars are Wilson 95% "
         "intervals computed from the reported counts; marker shape shows the study design "
         "and colour the type of treatment."
     )
-    if no_arms:
-        caption += f" {' and '.join(no_arms)}: no intervals, because arm sizes are not reported."
-    if derived:
-        caption += f" Back-calculated from a reported percentage: {'; '.join(derived)}."
+    if unsized:
+        names = " and ".join(sorted({f"{r.study} {r.year}" for r in unsized}))
+        caption += f" {names}: no intervals, because arm sizes are not reported."
+    if derived := [r for r in rows if r.derived == "yes"]:
+        caption += " Back-calculated from a reported percentage: " + "; ".join(
+            f"{r.study} {r.year}'s {r.events}/{r.n}" + (f" ({r.note})" if r.note else "")
+            for r in derived
+        )
+        caption += "."
     caption += (
         f" Not plotted: recurrence, a different outcome ({recurrence_text()}); and Hucherson "
         "& Gandy 1948, because sources disagree on how many patients were operated."
     )
-    counted = sorted((r for r in rows if r.n is not None), key=lambda r: r.n)
     alt = (
         f"Forest plot of {style.count(len(rows), 'outcome row')} "
         f"{style.year_span([r.year for r in rows])}, smallest study first: "
-        + "; ".join(f"{r.study} {r.year}, {counts_text(r)}" for r in counted)
+        + "; ".join(
+            f"{r.study} {r.year}, {counts_text(r)}"
+            for r in sorted((r for r in rows if r.n is not None), key=lambda r: r.n)
+        )
         + "."
     )
-    if trials := [r for r in rows if r.n is None]:
+    if unsized:
         alt += " Without arm sizes, so without intervals: " + "; ".join(
-            f"{r.study} {r.year} {r.label}, {r.percent:g}% improved" for r in trials
+            f"{r.study} {r.year} {r.label}, {r.percent:g}% improved" for r in unsized
         )
         alt += "."
     return caption, alt
@@ -261,16 +258,14 @@ def draw_forest(
     for kind in (k for k in TYPES if any(r.type == k for r in rows)):
         traces += _type_traces(rows, kind, sort, treatment_type in (ALL, kind))
     design = {"legendgroup": "evidence", "legendgrouptitle": {"text": "Study design"}}
-    keys = [legend_key(*key, GREY, **design) for key in DESIGN_SYMBOLS.items()]
-    open_key = (
+    traces += [legend_key(*key, GREY, **design) for key in DESIGN_SYMBOLS.items()]
+    hollow = (
         "Open: n per arm not given" if narrow else "Open marker: n per arm not given, no interval"
     )
-    keys.append(legend_key(open_key, "diamond-open", GREY, legendgroup="evidence"))
-    caption, alt = _forest_texts(rows)
+    traces.append(legend_key(hollow, "diamond-open", GREY, legendgroup="evidence"))
     table = [tuple(getattr(r, a) for a in FOREST_TABLE.values()) for r in sort_order(rows, sort)]
-    fig = BookFigure(
-        data=[*traces, *keys], caption=caption, alt=alt, columns=FOREST_COLUMNS, rows=table[::-1]
-    )
+    caption, alt = _forest_texts(rows)
+    fig = BookFigure(traces, caption=caption, alt=alt, columns=FOREST_COLUMNS, rows=table[::-1])
     percent_layout(
         fig,
         len(rows),
@@ -284,23 +279,12 @@ def draw_forest(
     return fig
 
 
-FOREST = Interactive(
-    draw_forest,
-    {
-        "treatment_type": Option(
-            (ALL, *TYPES), "Type", place={"above": 52}, narrow={"place": {"above": 48}}
-        ),
-        "sort": sort_buttons(SORTS),
-    },
-)
+TYPE_OPTION = Option((ALL, *TYPES), "Type", place={"above": 52}, narrow={"place": {"above": 48}})
+FOREST = Interactive(draw_forest, {"treatment_type": TYPE_OPTION, "sort": sort_buttons(SORTS)})
 
 
 def forest_figure(treatment_type: str = ALL, sort: str = "proportion") -> BookFigure:
-    """Share of patients improved per study and treatment, with Wilson 95% intervals.
-
-    ``treatment_type`` (``"All types"`` or one of :data:`TYPES`) and ``sort`` (one of
-    :data:`SORTS`) set the first view; the figure's own controls change both.
-    """
+    """Share improved per study with Wilson 95% intervals; first ``treatment_type`` and ``sort``."""
     return FOREST.figure(treatment_type=treatment_type, sort=sort)
 
 
@@ -313,15 +297,6 @@ def _limits(proportion: float, n: int) -> tuple[float, float]:
     return round(100 * low, 1), round(100 * high, 1)
 
 
-def _reference_sizes() -> dict[int, list[str]]:
-    """Study sizes from the forest plot (n >= 3), each with the studies of that size."""
-    sizes: dict[int, list[str]] = {}
-    for row in outcomes("improved"):
-        if row.n is not None and row.n >= min(N_GRID):
-            sizes.setdefault(row.n, []).append(f"{row.study} {row.year} ({row.label})")
-    return dict(sorted(sizes.items()))
-
-
 def _segments(proportion: float, sizes: list[int]) -> tuple[list[Any], list[Any]]:
     """The x and y of vertical interval segments at each of ``sizes``, ``None`` between."""
     x = [value for n in sizes for value in (n, n, None)]
@@ -329,65 +304,25 @@ def _segments(proportion: float, sizes: list[int]) -> tuple[list[Any], list[Any]
     return x, y
 
 
-def _size_labels(sizes: list[int]) -> go.Scatter:
-    """The study sizes written above the plot; sizes within 30% share one label."""
-    x: list[int] = []
-    text: list[str] = []
-    for size in sizes:
-        if x and size / x[-1] < 1.3:
-            text[-1] += f", {size}"
-        else:
-            x.append(size)
-            text.append(str(size))
-    return go.Scatter(
-        x=x,
-        y=[104] * len(x),
-        mode="text",
-        text=text,
-        textfont={"size": 11, "color": style.TEXT},
-        name="Study sizes (n)",
-        showlegend=False,
-        hoverinfo="skip",
-    )
-
-
 def _line(x: list[Any], y: list[Any], name: str, colour: str, **trace: Any) -> go.Scatter:
-    """A line of ``colour``, 1.5 px wide unless ``trace`` sets ``line_width``."""
+    """A line in ``colour``, 1.5 px wide unless ``trace`` sets ``line_width``."""
     trace.setdefault("mode", "lines")
     return go.Scatter(x=x, y=y, name=name, line={"color": colour, "width": 1.5}, **trace)
 
 
 def _size_traces(proportion: float, sizes: dict[int, list[str]], n: int | None) -> list[Any]:
-    """The band, the observed share, the study-size segments, the chosen n and size labels."""
-    low, high = ([_limits(proportion, k)[i] for k in N_GRID] for i in (0, 1))
-    centre = round(100 * proportion, 1)
-    blue, vermilion, grid = style.colour(0), style.colour(1), list(N_GRID)
-    hover = "n = %{x}: %{y}%<extra></extra>"
+    """The band, the observed share, the study-size bars, the chosen n and the size labels."""
+    grid, hover = list(N_GRID), "n = %{x}: %{y}%<extra></extra>"
+    low, high = map(list, zip(*(_limits(proportion, k) for k in grid), strict=True))
+    lower, upper = (hover.replace(": ", f": {side} limit ") for side in ("lower", "upper"))
+    centre, blue, vermilion = round(100 * proportion, 1), style.colour(0), style.colour(1)
+    shade = {"fill": "tonexty", "fillcolor": "rgba(0, 114, 178, 0.18)"}
+    flat = [centre] * len(grid)
     traces = [
+        _line(grid, low, "Lower limit", blue, showlegend=False, hovertemplate=lower),
+        _line(grid, high, "95% Wilson interval", blue, hovertemplate=upper, **shade),
         _line(
-            grid,
-            low,
-            "Lower limit",
-            blue,
-            showlegend=False,
-            hovertemplate="n = %{x}: lower limit %{y}%<extra></extra>",
-        ),
-        _line(
-            grid,
-            high,
-            "95% Wilson interval",
-            blue,
-            fill="tonexty",
-            fillcolor="rgba(0, 114, 178, 0.18)",
-            hovertemplate="n = %{x}: upper limit %{y}%<extra></extra>",
-        ),
-        _line(
-            grid,
-            [centre] * len(grid),
-            "Observed share improved",
-            style.TEXT,
-            line_dash="dash",
-            hoverinfo="skip",
+            grid, flat, "Observed share improved", style.TEXT, line_dash="dash", hoverinfo="skip"
         ),
         _line(
             *_segments(proportion, list(sizes)),
@@ -422,7 +357,25 @@ def _size_traces(proportion: float, sizes: dict[int, list[str]], n: int | None) 
                 hovertemplate=hover,
             )
         )
-    return [*traces, _size_labels(list(sizes))]
+    labels: dict[int, str] = {}  # a size within 30% of the last label's first size joins it
+    for size in sizes:
+        if labels and size / max(labels) < 1.3:
+            labels[max(labels)] += f", {size}"
+        else:
+            labels[size] = str(size)
+    return [
+        *traces,
+        go.Scatter(
+            x=list(labels),
+            y=[104] * len(labels),
+            mode="text",
+            text=list(labels.values()),
+            textfont={"size": 11, "color": style.TEXT},
+            name="Study sizes (n)",
+            showlegend=False,
+            hoverinfo="skip",
+        ),
+    ]
 
 
 def interval_text(proportion: float, n: int) -> str:
@@ -441,17 +394,14 @@ def interval_text(proportion: float, n: int) -> str:
 def _size_texts(proportion: float, sizes: list[int]) -> tuple[str, str]:
     """Caption and alt text for the sample-size figure, their numbers computed."""
     small, large = min(sizes), max(sizes)
+    (low_s, high_s), (low_l, high_l) = (map(percent, wilson(proportion, k)) for k in (small, large))
     caption = (
         "How sample size limits certainty. The shaded band is the Wilson 95% interval for a "
         "study that finds the chosen share of patients improved, drawn for study sizes from "
         f"{N_GRID[0]} to {N_GRID[-1]}; the slider changes the share. The vertical bars mark "
         f"the sizes of the studies in the forest plot. At the starting value of "
         f"{percent(proportion)} improved, the interval for a study of {small} patients runs "
-        "from {} to {}; for a study of {} it narrows to {}–{}.".format(
-            *map(percent, wilson(proportion, small)),
-            large,
-            *map(percent, wilson(proportion, large)),
-        )
+        f"from {low_s} to {high_s}; for a study of {large} it narrows to {low_l}–{high_l}."
     )
     alt = (
         f"Line chart with a logarithmic x axis from {N_GRID[0]} to {N_GRID[-1]} patients. A "
@@ -463,31 +413,26 @@ def _size_texts(proportion: float, sizes: list[int]) -> tuple[str, str]:
     return caption, alt
 
 
-def _size_table(proportion: float) -> list[tuple[float, ...]]:
-    """Every slider step's band as table rows: the keyboard path to what the slider shows."""
-    rows: list[tuple[float, ...]] = []
-    for step in sorted({*PROPORTIONS, proportion}):
-        for size in N_GRID:
-            low, high = _limits(step, size)
-            rows.append((size, round(100 * step, 1), low, high, round(high - low, 1)))
-    return rows
-
-
 def draw_sample_size(
     proportion: float = 0.8, n: int | None = None, narrow: bool = False
 ) -> BookFigure:
-    """The sample-size figure for one ``proportion`` and study size ``n`` (no controls).
-
-    ``narrow`` lays it out for a phone: wrapped title, smaller legend, more room above.
-    """
-    sizes = _reference_sizes()
+    """The sample-size figure for one ``proportion`` and ``n`` (no controls); ``narrow``: phone."""
+    sizes: dict[int, list[str]] = {}  # study sizes of the forest plot on the grid, with names
+    for row in sorted(outcomes("improved"), key=lambda r: r.n or 0):
+        if (row.n or 0) >= N_GRID[0]:
+            sizes.setdefault(row.n, []).append(f"{row.study} {row.year} ({row.label})")
+    table: list[tuple[float, ...]] = []  # every slider step's band: what the slider shows
+    for step in sorted({*PROPORTIONS, proportion}):
+        for k in N_GRID:
+            low, high = _limits(step, k)
+            table.append((k, round(100 * step, 1), low, high, round(high - low, 1)))
     caption, alt = _size_texts(proportion, list(sizes))
     fig = BookFigure(
-        data=_size_traces(proportion, sizes, n),
+        _size_traces(proportion, sizes, n),
         caption=caption,
         alt=alt,
         columns=("n", "Proportion %", "Wilson 95% lower %", "Wilson 95% upper %", "Width (points)"),
-        rows=_size_table(proportion),
+        rows=table,
     )
     x_title = "Number of patients" + (" (n" if narrow else " in the study (n") + ", log scale)"
     fig.update_layout(
@@ -523,11 +468,8 @@ SIZE_OPTIONS = {
         limits=(0.01, 0.99),
         place={"currentvalue": {"prefix": "Observed share improved: "}, **_UNDER_PLOT},
         narrow={
-            "place": {
-                "currentvalue": {"prefix": "Share improved: "},
-                "font": {"size": 9},
-                **_UNDER_PLOT,
-            }
+            "place": {"currentvalue": {"prefix": "Share improved: "}, "font": {"size": 9}}
+            | _UNDER_PLOT
         },
     ),
     "n": Option((3, 1000), "Your n", "number"),
@@ -536,11 +478,10 @@ SAMPLE_SIZE = Interactive(draw_sample_size, SIZE_OPTIONS)
 
 
 def sample_size_figure(proportion: float = 0.8, n: int | None = None) -> BookFigure:
-    """How sample size limits certainty: the Wilson 95% interval against n.
+    """The Wilson 95% interval against n; ``n`` (3 to 1000) adds a highlighted study size.
 
-    ``proportion`` (0.01 to 0.99) is the share improved shown first (the slider offers 50% to
-    95%); ``n`` (3 to 1000) adds a highlighted study size, as the live app does. A proportion
-    within 0.1 point of a slider step snaps to it: the slider would show two equal states.
+    ``proportion`` (0.01 to 0.99) is shown first; within 0.1 point of a slider step it snaps
+    to that step, which would otherwise appear twice on the slider.
     """
     if isinstance(proportion, (int, float)) and not isinstance(proportion, bool):
         nearest = min(PROPORTIONS, key=lambda step: abs(step - proportion))
@@ -558,17 +499,17 @@ class SizeView:
     text: str
     figure: BookFigure
 
+    @classmethod
+    def draw(cls, proportion: float, n: int) -> SizeView:
+        """The sample-size app's render function."""
+        return cls(interval_text(proportion, n), draw_sample_size(proportion, n))
+
     def _ipython_display_(self) -> None:
         """Show the sentence above the figure."""
         from IPython.display import Markdown, display
 
         display(Markdown(self.text))
         display(self.figure)
-
-
-def _size_view(proportion: float, n: int) -> SizeView:
-    """The sample-size app's render function."""
-    return SizeView(interval_text(proportion, n), draw_sample_size(proportion, n))
 
 
 def app() -> Any:
@@ -578,9 +519,6 @@ def app() -> Any:
     forest = FOREST.app(
         "Treatment outcomes: share improved", {"treatment_type": ALL, "sort": "proportion"}
     )
-    size = SAMPLE_SIZE.app(
-        "How sure can we be? Sample size and the 95% interval",
-        {"proportion": 0.8, "n": 35},
-        render=_size_view,
-    )
+    title = "How sure can we be? Sample size and the 95% interval"
+    size = SAMPLE_SIZE.app(title, {"proportion": 0.8, "n": 35}, render=SizeView.draw)
     return w.VBox([forest, size])
