@@ -10,12 +10,10 @@ import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import attrs
 import plotly.graph_objects as go
 
-from . import style
+from . import data, style
 from .checks import check_choice, check_number
-from .data import Cites, StudyRow, between, check_count, citation, load_rows, require, row_model
 from .forest import Dot, dots, legend_key, percent_layout, sort_buttons
 from .options import Interactive, Option
 from .render import BookFigure
@@ -41,7 +39,6 @@ TREATED: tuple[str, ...] = (
     "SCN entrapment",
 )
 MEASURES: tuple[str, ...] = ("improved", "recurred")
-CONFIDENCE: tuple[str, ...] = ("high", "medium", "low/medium", "low")
 ALL = "All types"
 SORTS: dict[str, str] = {"proportion": "By proportion", "n": "By n", "year": "By year"}
 #: The sample-size slider's proportions: 50% to 95% in steps of 5.
@@ -51,8 +48,8 @@ N_GRID: tuple[int, ...] = tuple(sorted({round(3 * (1000 / 3) ** (i / 29)) for i 
 GREY = "#595959"
 
 
-@row_model
-class OutcomeRow(StudyRow):
+@data.row_model
+class OutcomeRow(data.StudyRow):
     """One reported treatment outcome."""
 
     NO_SIZE = "n per arm not given"
@@ -63,22 +60,22 @@ class OutcomeRow(StudyRow):
     outcome: str
     measure: Literal[*MEASURES]
     evidence: Literal[*DESIGN_SYMBOLS]
-    n: int | None = attrs.field(validator=between(1, 100_000))
-    events: int | None = attrs.field(validator=between(0, 100_000))
-    percent: float | None = attrs.field(validator=between(0, 100))
+    n: int | None = data.field(validator=data.between(1, 100_000))
+    events: int | None = data.field(validator=data.between(0, 100_000))
+    percent: float | None = data.field(validator=data.between(0, 100))
     derived: Literal["yes", "no"]
     followup: str | None
-    confidence: Literal[*CONFIDENCE]
+    confidence: Literal["high", "medium", "low/medium", "low"]
     note: str | None
-    source: Cites
+    source: data.Cites
 
     def check(self) -> None:
         """Counts agree with the percent; a row has counts or a percent."""
-        check_count(self, "events")
+        data.check_count(self, "events")
         has_data = self.n is not None or self.percent is not None
-        require(has_data, "percent", "give n and events, or a percent")
+        data.require(has_data, "percent", "give n and events, or a percent")
         complete = self.derived == "no" or None not in (self.events, self.percent)
-        require(complete, "derived", "a derived count needs n, events and the percent")
+        data.require(complete, "derived", "a derived count needs n, events and the percent")
 
     @property
     def proportion(self) -> float:
@@ -124,7 +121,7 @@ FOREST_COLUMNS = tuple(FOREST_TABLE)
 
 def load() -> list[OutcomeRow]:
     """The validated rows of ``data/treatments.csv``, in file order."""
-    return load_rows("treatments", OutcomeRow)
+    return data.load_rows("treatments", OutcomeRow)
 
 
 def outcomes(measure: str = "improved") -> list[OutcomeRow]:
@@ -178,7 +175,7 @@ def _dot(row: OutcomeRow) -> Dot:
         f"Design: {row.evidence}; confidence {row.confidence}",
         row.followup and f"Follow-up: {row.followup}",
         row.note and f"Note: {row.note}",
-        *map(citation, row.source),
+        *map(data.citation, row.source),
     ]
     low, high = (100 * edge for edge in row.interval) if row.interval else (None, None)
     text = "<br>".join(line for line in hover if line)
@@ -211,42 +208,39 @@ def _type_traces(rows: list[OutcomeRow], kind: str, sort: str, shown: bool) -> l
     ]
 
 
-def _forest_texts(rows: list[OutcomeRow]) -> tuple[str, str]:
+def _forest_texts(rows: list[OutcomeRow]) -> dict[str, str]:
     """The forest plot's caption and alt text; their numbers come from the rows."""
     unsized = [r for r in rows if r.n is None]
-    caption = (
+    no_arms = " and ".join(sorted({f"{r.study} {r.year}" for r in unsized}))
+    derived = [
+        f"{r.study} {r.year}'s {r.events}/{r.n}" + (f" ({r.note})" if r.note else "")
+        for r in rows
+        if r.derived == "yes"
+    ]
+    caption = [
         "Share of patients who improved after each treatment, by study. Bars are Wilson 95% "
         "intervals computed from the reported counts; marker shape shows the study design "
-        "and colour the type of treatment."
-    )
-    if unsized:
-        names = " and ".join(sorted({f"{r.study} {r.year}" for r in unsized}))
-        caption += f" {names}: no intervals, because arm sizes are not reported."
-    if derived := [r for r in rows if r.derived == "yes"]:
-        caption += " Back-calculated from a reported percentage: " + "; ".join(
-            f"{r.study} {r.year}'s {r.events}/{r.n}" + (f" ({r.note})" if r.note else "")
-            for r in derived
-        )
-        caption += "."
-    caption += (
-        f" Not plotted: recurrence, a different outcome ({recurrence_text()}); and Hucherson "
-        "& Gandy 1948, because sources disagree on how many patients were operated."
-    )
-    alt = (
+        "and colour the type of treatment.",
+        unsized and f"{no_arms}: no intervals, because arm sizes are not reported.",
+        derived and f"Back-calculated from a reported percentage: {'; '.join(derived)}.",
+        f"Not plotted: recurrence, a different outcome ({recurrence_text()}); and Hucherson "
+        "& Gandy 1948, because sources disagree on how many patients were operated.",
+    ]
+    counted = sorted((r for r in rows if r.n is not None), key=lambda r: r.n)
+    alt = [
         f"Forest plot of {style.count(len(rows), 'outcome row')} "
         f"{style.year_span([r.year for r in rows])}, smallest study first: "
-        + "; ".join(
-            f"{r.study} {r.year}, {counts_text(r)}"
-            for r in sorted((r for r in rows if r.n is not None), key=lambda r: r.n)
-        )
-        + "."
-    )
-    if unsized:
-        alt += " Without arm sizes, so without intervals: " + "; ".join(
-            f"{r.study} {r.year} {r.label}, {r.percent:g}% improved" for r in unsized
-        )
-        alt += "."
-    return caption, alt
+        + "; ".join(f"{r.study} {r.year}, {counts_text(r)}" for r in counted)
+        + ".",
+        unsized
+        and "Without arm sizes, so without intervals: "
+        + "; ".join(f"{r.study} {r.year} {r.label}, {r.percent:g}% improved" for r in unsized)
+        + ".",
+    ]
+    return {
+        "caption": " ".join(part for part in caption if part),
+        "alt": " ".join(part for part in alt if part),
+    }
 
 
 def draw_forest(
@@ -264,8 +258,7 @@ def draw_forest(
     )
     traces.append(legend_key(hollow, "diamond-open", GREY, legendgroup="evidence"))
     table = [tuple(getattr(r, a) for a in FOREST_TABLE.values()) for r in sort_order(rows, sort)]
-    caption, alt = _forest_texts(rows)
-    fig = BookFigure(traces, caption=caption, alt=alt, columns=FOREST_COLUMNS, rows=table[::-1])
+    fig = BookFigure(traces, columns=FOREST_COLUMNS, rows=table[::-1], **_forest_texts(rows))
     percent_layout(
         fig,
         len(rows),
@@ -315,15 +308,15 @@ def _size_traces(proportion: float, sizes: dict[int, list[str]], n: int | None) 
     grid, hover = list(N_GRID), "n = %{x}: %{y}%<extra></extra>"
     low, high = map(list, zip(*(_limits(proportion, k) for k in grid), strict=True))
     lower, upper = (hover.replace(": ", f": {side} limit ") for side in ("lower", "upper"))
-    centre, blue, vermilion = round(100 * proportion, 1), style.colour(0), style.colour(1)
-    shade = {"fill": "tonexty", "fillcolor": "rgba(0, 114, 178, 0.18)"}
+    blue, vermilion, ink = style.colour(0), style.colour(1), style.TEXT
+    centre = round(100 * proportion, 1)
     flat = [centre] * len(grid)
+    shade = {"fill": "tonexty", "fillcolor": "rgba(0, 114, 178, 0.18)"}
+    quiet = {"showlegend": False, "hoverinfo": "skip"}
     traces = [
         _line(grid, low, "Lower limit", blue, showlegend=False, hovertemplate=lower),
         _line(grid, high, "95% Wilson interval", blue, hovertemplate=upper, **shade),
-        _line(
-            grid, flat, "Observed share improved", style.TEXT, line_dash="dash", hoverinfo="skip"
-        ),
+        _line(grid, flat, "Observed share improved", ink, line_dash="dash", hoverinfo="skip"),
         _line(
             *_segments(proportion, list(sizes)),
             "Interval at a study size in the forest plot",
@@ -344,37 +337,19 @@ def _size_traces(proportion: float, sizes: dict[int, list[str]], n: int | None) 
     ]
     if n is not None:
         x, y = _segments(proportion, [n])
-        symbols = ["line-ew", "line-ew", "circle", "circle"]
-        traces.append(
-            _line(
-                [*x, n],
-                [*y, centre],
-                f"Your study size (n = {n})",
-                style.TEXT,
-                mode="lines+markers",
-                line_width=4,
-                marker={"symbol": symbols, "size": 12},
-                hovertemplate=hover,
-            )
-        )
+        marker = {"symbol": ["line-ew", "line-ew", "circle", "circle"], "size": 12}
+        look = {"mode": "lines+markers", "line_width": 4, "marker": marker, "hovertemplate": hover}
+        traces.append(_line([*x, n], [*y, centre], f"Your study size (n = {n})", ink, **look))
     labels: dict[int, str] = {}  # a size within 30% of the last label's first size joins it
     for size in sizes:
         if labels and size / max(labels) < 1.3:
             labels[max(labels)] += f", {size}"
         else:
             labels[size] = str(size)
+    text = {"mode": "text", "text": list(labels.values()), "textfont": {"size": 11, "color": ink}}
     return [
         *traces,
-        go.Scatter(
-            x=list(labels),
-            y=[104] * len(labels),
-            mode="text",
-            text=list(labels.values()),
-            textfont={"size": 11, "color": style.TEXT},
-            name="Study sizes (n)",
-            showlegend=False,
-            hoverinfo="skip",
-        ),
+        go.Scatter(x=list(labels), y=[104] * len(labels), name="Study sizes (n)", **text, **quiet),
     ]
 
 
