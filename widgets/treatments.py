@@ -211,36 +211,30 @@ def _type_traces(rows: list[OutcomeRow], kind: str, sort: str, shown: bool) -> l
 def _forest_texts(rows: list[OutcomeRow]) -> dict[str, str]:
     """The forest plot's caption and alt text; their numbers come from the rows."""
     unsized = [r for r in rows if r.n is None]
+    counted = sorted((r for r in rows if r.n is not None), key=lambda r: r.n)
     no_arms = " and ".join(sorted({f"{r.study} {r.year}" for r in unsized}))
-    derived = [
+    derived = "; ".join(
         f"{r.study} {r.year}'s {r.events}/{r.n}" + (f" ({r.note})" if r.note else "")
         for r in rows
         if r.derived == "yes"
-    ]
+    )
     caption = [
         "Share of patients who improved after each treatment, by study. Bars are Wilson 95% "
         "intervals computed from the reported counts; marker shape shows the study design "
         "and colour the type of treatment.",
-        unsized and f"{no_arms}: no intervals, because arm sizes are not reported.",
-        derived and f"Back-calculated from a reported percentage: {'; '.join(derived)}.",
+        no_arms and f"{no_arms}: no intervals, because arm sizes are not reported.",
+        derived and f"Back-calculated from a reported percentage: {derived}.",
         f"Not plotted: recurrence, a different outcome ({recurrence_text()}); and Hucherson "
         "& Gandy 1948, because sources disagree on how many patients were operated.",
     ]
-    counted = sorted((r for r in rows if r.n is not None), key=lambda r: r.n)
+    sized = "; ".join(f"{r.study} {r.year}, {counts_text(r)}" for r in counted)
+    trials = "; ".join(f"{r.study} {r.year} {r.label}, {r.percent:g}% improved" for r in unsized)
     alt = [
         f"Forest plot of {style.count(len(rows), 'outcome row')} "
-        f"{style.year_span([r.year for r in rows])}, smallest study first: "
-        + "; ".join(f"{r.study} {r.year}, {counts_text(r)}" for r in counted)
-        + ".",
-        unsized
-        and "Without arm sizes, so without intervals: "
-        + "; ".join(f"{r.study} {r.year} {r.label}, {r.percent:g}% improved" for r in unsized)
-        + ".",
+        f"{style.year_span([r.year for r in rows])}, smallest study first: {sized}.",
+        trials and f"Without arm sizes, so without intervals: {trials}.",
     ]
-    return {
-        "caption": " ".join(part for part in caption if part),
-        "alt": " ".join(part for part in alt if part),
-    }
+    return {"caption": " ".join(filter(None, caption)), "alt": " ".join(filter(None, alt))}
 
 
 def draw_forest(
@@ -366,7 +360,7 @@ def interval_text(proportion: float, n: int) -> str:
     )
 
 
-def _size_texts(proportion: float, sizes: list[int]) -> tuple[str, str]:
+def _size_texts(proportion: float, sizes: list[int]) -> dict[str, str]:
     """Caption and alt text for the sample-size figure, their numbers computed."""
     small, large = min(sizes), max(sizes)
     (low_s, high_s), (low_l, high_l) = (map(percent, wilson(proportion, k)) for k in (small, large))
@@ -385,7 +379,7 @@ def _size_texts(proportion: float, sizes: list[int]) -> tuple[str, str]:
         f"Vertical bars mark {style.count(len(sizes), 'study size')} from {small} to "
         f"{large}, {sum(size < 40 for size in sizes)} of them below 40 patients."
     )
-    return caption, alt
+    return {"caption": caption, "alt": alt}
 
 
 def draw_sample_size(
@@ -401,14 +395,9 @@ def draw_sample_size(
         for k in N_GRID:
             low, high = _limits(step, k)
             table.append((k, round(100 * step, 1), low, high, round(high - low, 1)))
-    caption, alt = _size_texts(proportion, list(sizes))
-    fig = BookFigure(
-        _size_traces(proportion, sizes, n),
-        caption=caption,
-        alt=alt,
-        columns=("n", "Proportion %", "Wilson 95% lower %", "Wilson 95% upper %", "Width (points)"),
-        rows=table,
-    )
+    texts = _size_texts(proportion, list(sizes))
+    columns = ("n", "Proportion %", "Wilson 95% lower %", "Wilson 95% upper %", "Width (points)")
+    fig = BookFigure(_size_traces(proportion, sizes, n), columns=columns, rows=table, **texts)
     x_title = "Number of patients" + (" (n" if narrow else " in the study (n") + ", log scale)"
     fig.update_layout(
         template=style.template(),
@@ -434,6 +423,8 @@ def draw_sample_size(
 
 
 _UNDER_PLOT = {"x": 0, "len": 1, "y": -0.2, "yanchor": "top", "pad": {"t": 10}}
+_SLIDER = {"currentvalue": {"prefix": "Observed share improved: "}, **_UNDER_PLOT}
+_NARROW = {"currentvalue": {"prefix": "Share improved: "}, "font": {"size": 9}, **_UNDER_PLOT}
 SIZE_OPTIONS = {
     "proportion": Option(
         PROPORTIONS,
@@ -441,11 +432,8 @@ SIZE_OPTIONS = {
         "slider",
         fmt=lambda p: f"{round(100 * p, 1):g}%",
         limits=(0.01, 0.99),
-        place={"currentvalue": {"prefix": "Observed share improved: "}, **_UNDER_PLOT},
-        narrow={
-            "place": {"currentvalue": {"prefix": "Share improved: "}, "font": {"size": 9}}
-            | _UNDER_PLOT
-        },
+        place=_SLIDER,
+        narrow={"place": _NARROW},
     ),
     "n": Option((3, 1000), "Your n", "number"),
 }
@@ -453,10 +441,9 @@ SAMPLE_SIZE = Interactive(draw_sample_size, SIZE_OPTIONS)
 
 
 def sample_size_figure(proportion: float = 0.8, n: int | None = None) -> BookFigure:
-    """The Wilson 95% interval against n; ``n`` (3 to 1000) adds a highlighted study size.
+    """The Wilson 95% interval against n, first for ``proportion``; ``n`` highlights a size.
 
-    ``proportion`` (0.01 to 0.99) is shown first; within 0.1 point of a slider step it snaps
-    to that step, which would otherwise appear twice on the slider.
+    A ``proportion`` within 0.1 point of a slider step snaps to it (else it would show twice).
     """
     if isinstance(proportion, (int, float)) and not isinstance(proportion, bool):
         nearest = min(PROPORTIONS, key=lambda step: abs(step - proportion))
