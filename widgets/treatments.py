@@ -33,11 +33,6 @@ DESIGN_SYMBOLS: dict[str, str] = {
     "Case series": style.symbol(0),
     "Case report": style.symbol(2),
 }
-TREATED: tuple[str, ...] = (
-    "Back mice (painful nodules)",
-    "Iliac crest pain syndrome",
-    "SCN entrapment",
-)
 MEASURES: tuple[str, ...] = ("improved", "recurred")
 ALL = "All types"
 SORTS: dict[str, str] = {"proportion": "By proportion", "n": "By n", "year": "By year"}
@@ -56,7 +51,7 @@ class OutcomeRow(data.StudyRow):
 
     treatment: str
     type: Literal[*TYPES]
-    condition: Literal[*TREATED]
+    condition: Literal["Back mice (painful nodules)", "Iliac crest pain syndrome", "SCN entrapment"]
     outcome: str
     measure: Literal[*MEASURES]
     evidence: Literal[*DESIGN_SYMBOLS]
@@ -160,9 +155,6 @@ def recurrence_text() -> str:
         f"{row.study} {row.year}: {row.outcome.lower()} in {counts_text(row)}"
         for row in outcomes("recurred")
     )
-
-
-# ------------------------------------------------------------------- forest plot
 
 
 def _dot(row: OutcomeRow) -> Dot:
@@ -275,20 +267,10 @@ def forest_figure(treatment_type: str = ALL, sort: str = "proportion") -> BookFi
     return FOREST.figure(treatment_type=treatment_type, sort=sort)
 
 
-# ------------------------------------------------------------ sample-size figure
-
-
 def _limits(proportion: float, n: int) -> tuple[float, float]:
     """The Wilson 95% interval for ``proportion`` among ``n``, in percent to 0.1 point."""
     low, high = wilson(proportion, n)
     return round(100 * low, 1), round(100 * high, 1)
-
-
-def _segments(proportion: float, sizes: list[int]) -> tuple[list[Any], list[Any]]:
-    """The x and y of vertical interval segments at each of ``sizes``, ``None`` between."""
-    x = [value for n in sizes for value in (n, n, None)]
-    y = [value for n in sizes for value in (*_limits(proportion, n), None)]
-    return x, y
 
 
 def _line(x: list[Any], y: list[Any], name: str, colour: str, **trace: Any) -> go.Scatter:
@@ -307,12 +289,15 @@ def _size_traces(proportion: float, sizes: dict[int, list[str]], n: int | None) 
     flat = [centre] * len(grid)
     shade = {"fill": "tonexty", "fillcolor": "rgba(0, 114, 178, 0.18)"}
     quiet = {"showlegend": False, "hoverinfo": "skip"}
+    bars_x = [x for k in sizes for x in (k, k, None)]  # a vertical interval at each size
+    bars_y = [y for k in sizes for y in (*_limits(proportion, k), None)]
     traces = [
         _line(grid, low, "Lower limit", blue, showlegend=False, hovertemplate=lower),
         _line(grid, high, "95% Wilson interval", blue, hovertemplate=upper, **shade),
         _line(grid, flat, "Observed share improved", ink, line_dash="dash", hoverinfo="skip"),
         _line(
-            *_segments(proportion, list(sizes)),
+            bars_x,
+            bars_y,
             "Interval at a study size in the forest plot",
             vermilion,
             line_width=3,
@@ -330,10 +315,11 @@ def _size_traces(proportion: float, sizes: dict[int, list[str]], n: int | None) 
         ),
     ]
     if n is not None:
-        x, y = _segments(proportion, [n])
+        low_n, high_n = _limits(proportion, n)
         marker = {"symbol": ["line-ew", "line-ew", "circle", "circle"], "size": 12}
         look = {"mode": "lines+markers", "line_width": 4, "marker": marker, "hovertemplate": hover}
-        traces.append(_line([*x, n], [*y, centre], f"Your study size (n = {n})", ink, **look))
+        x, y = [n, n, None, n], [low_n, high_n, None, centre]
+        traces.append(_line(x, y, f"Your study size (n = {n})", ink, **look))
     labels: dict[int, str] = {}  # a size within 30% of the last label's first size joins it
     for size in sizes:
         if labels and size / max(labels) < 1.3:
@@ -398,24 +384,16 @@ def draw_sample_size(
     texts = _size_texts(proportion, list(sizes))
     columns = ("n", "Proportion %", "Wilson 95% lower %", "Wilson 95% upper %", "Width (points)")
     fig = BookFigure(_size_traces(proportion, sizes, n), columns=columns, rows=table, **texts)
-    x_title = "Number of patients" + (" (n" if narrow else " in the study (n") + ", log scale)"
+    x_title = f"Number of patients{'' if narrow else ' in the study'} (n, log scale)"
+    ticks = [3, 5, 10, 20, 50, 100, 200, 500, 1000]
     fig.update_layout(
         template=style.template(),
         height=600 if narrow else 560,
         title=style.title("How sample size limits certainty", narrow, xref="container", y=0.98),
-        xaxis={
-            "type": "log",
-            "range": [math.log10(2.5), math.log10(1100)],
-            "tickvals": [3, 5, 10, 20, 50, 100, 200, 500, 1000],
-            "title": {"text": x_title, "standoff": 6},
-        },
-        yaxis={
-            "range": [0, 108],
-            "dtick": 20,
-            "ticksuffix": "%",
-            "title": {"text": "Share improved, with 95% interval"},
-            "automargin": True,
-        },
+        xaxis={"type": "log", "range": [math.log10(2.5), math.log10(1100)], "tickvals": ticks},
+        xaxis_title={"text": x_title, "standoff": 6},
+        yaxis={"range": [0, 108], "dtick": 20, "ticksuffix": "%", "automargin": True},
+        yaxis_title_text="Share improved, with 95% interval",
         legend={"y": 1.02, "yanchor": "bottom", "font": {"size": 10 if narrow else 12}},
         margin={"t": 150 if narrow else 110, "b": 160, "l": 10, "r": 20},
     )
@@ -449,9 +427,6 @@ def sample_size_figure(proportion: float = 0.8, n: int | None = None) -> BookFig
         nearest = min(PROPORTIONS, key=lambda step: abs(step - proportion))
         proportion = nearest if abs(nearest - proportion) < 0.001 else float(proportion)
     return SAMPLE_SIZE.figure(proportion=proportion, n=n)
-
-
-# ------------------------------------------------------------------------ live app
 
 
 @dataclass
