@@ -41,6 +41,7 @@ PROPORTIONS: tuple[float, ...] = tuple(round(0.5 + 0.05 * i, 2) for i in range(1
 #: Study sizes on the sample-size figure's x axis: about 30 points from 3 to 1000.
 N_GRID: tuple[int, ...] = tuple(sorted({round(3 * (1000 / 3) ** (i / 29)) for i in range(30)}))
 GREY = "#595959"
+QUIET = {"showlegend": False, "hoverinfo": "skip"}  # a trace without legend entry or hover
 
 
 @data.row_model
@@ -170,7 +171,7 @@ def _dot(row: OutcomeRow) -> Dot:
         *map(data.citation, row.source),
     ]
     low, high = (100 * edge for edge in row.interval) if row.interval else (None, None)
-    text = "<br>".join(line for line in hover if line)
+    text = "<br>".join(filter(None, hover))
     return Dot(row.share, row.tick, low, high, text, DESIGN_SYMBOLS[row.evidence], row.n is None)
 
 
@@ -192,10 +193,9 @@ def _type_traces(rows: list[OutcomeRow], kind: str, sort: str, shown: bool) -> l
             y=[r.tick for r in members],
             mode="markers",
             name=f"{kind} (sort order)",
-            showlegend=False,
-            hoverinfo="skip",
             marker={"opacity": 0, "size": 1},
             **look,
+            **QUIET,
         ),
     ]
 
@@ -288,7 +288,6 @@ def _size_traces(proportion: float, sizes: dict[int, list[str]], n: int | None) 
     centre = round(100 * proportion, 1)
     flat = [centre] * len(grid)
     shade = {"fill": "tonexty", "fillcolor": "rgba(0, 114, 178, 0.18)"}
-    quiet = {"showlegend": False, "hoverinfo": "skip"}
     bars_x = [x for k in sizes for x in (k, k, None)]  # a vertical interval at each size
     bars_y = [y for k in sizes for y in (*_limits(proportion, k), None)]
     traces = [
@@ -315,10 +314,9 @@ def _size_traces(proportion: float, sizes: dict[int, list[str]], n: int | None) 
         ),
     ]
     if n is not None:
-        low_n, high_n = _limits(proportion, n)
         marker = {"symbol": ["line-ew", "line-ew", "circle", "circle"], "size": 12}
         look = {"mode": "lines+markers", "line_width": 4, "marker": marker, "hovertemplate": hover}
-        x, y = [n, n, None, n], [low_n, high_n, None, centre]
+        x, y = [n, n, None, n], [*_limits(proportion, n), None, centre]  # its interval and share
         traces.append(_line(x, y, f"Your study size (n = {n})", ink, **look))
     labels: dict[int, str] = {}  # a size within 30% of the last label's first size joins it
     for size in sizes:
@@ -329,7 +327,7 @@ def _size_traces(proportion: float, sizes: dict[int, list[str]], n: int | None) 
     text = {"mode": "text", "text": list(labels.values()), "textfont": {"size": 11, "color": ink}}
     return [
         *traces,
-        go.Scatter(x=list(labels), y=[104] * len(labels), name="Study sizes (n)", **text, **quiet),
+        go.Scatter(x=list(labels), y=[104] * len(labels), name="Study sizes (n)", **text, **QUIET),
     ]
 
 
