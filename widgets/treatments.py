@@ -7,7 +7,6 @@ Wilson 95% intervals are computed from the counts (:mod:`widgets.stats`), never 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any, Literal
 
 import plotly.graph_objects as go
@@ -176,10 +175,10 @@ def _dot(row: OutcomeRow) -> Dot:
 
 
 def _type_traces(rows: list[OutcomeRow], kind: str, sort: str, shown: bool) -> list[go.Scatter]:
-    """One type's dots, then an invisible helper whose x values sort the y axis.
+    """One type's dots, then an invisible helper trace that sorts them.
 
-    The axis orders rows by the sum of x over visible traces (``"legendonly"`` counts; a
-    ``False`` trace would not): a helper point adds ``1000 x (rank + 1)`` minus its dot's x.
+    The y axis orders rows by the sum of x over visible (or ``"legendonly"``, never ``False``)
+    traces: a helper point adds ``1000 x (rank + 1)`` minus its dot's x.
     """
     rank = {r.tick: i for i, r in enumerate(sort_order(rows, sort))}
     members = [r for r in rows if r.type == kind]
@@ -337,10 +336,9 @@ def interval_text(proportion: float, n: int) -> str:
     check_number("n", n, 1, 100_000, integer=True)
     low, high = wilson(proportion, n)
     return (
-        f"If {100 * proportion:.0f}% of {n} patients improved (about "
-        f"{round(proportion * n)} of {n}), the 95% Wilson interval runs from "
-        f"{100 * low:.0f}% to {100 * high:.0f}%: {100 * (high - low):.0f} percentage "
-        "points wide."
+        f"If {100 * proportion:.0f}% of {n} patients improved (about {round(proportion * n)} of "
+        f"{n}), the 95% Wilson interval runs from {100 * low:.0f}% to {100 * high:.0f}%: "
+        f"{100 * (high - low):.0f} percentage points wide."
     )
 
 
@@ -349,12 +347,12 @@ def _size_texts(proportion: float, sizes: list[int]) -> dict[str, str]:
     small, large = min(sizes), max(sizes)
     (low_s, high_s), (low_l, high_l) = (map(percent, wilson(proportion, k)) for k in (small, large))
     caption = (
-        "How sample size limits certainty. The shaded band is the Wilson 95% interval for a "
-        "study that finds the chosen share of patients improved, drawn for study sizes from "
-        f"{N_GRID[0]} to {N_GRID[-1]}; the slider changes the share. The vertical bars mark "
-        f"the sizes of the studies in the forest plot. At the starting value of "
-        f"{percent(proportion)} improved, the interval for a study of {small} patients runs "
-        f"from {low_s} to {high_s}; for a study of {large} it narrows to {low_l}–{high_l}."
+        "How sample size limits certainty. The shaded band is the Wilson 95% interval for a study "
+        "that finds the chosen share of patients improved, drawn for study sizes from "
+        f"{N_GRID[0]} to {N_GRID[-1]}; the slider changes the share. The vertical bars mark the "
+        f"sizes of the studies in the forest plot. At the starting value of {percent(proportion)} "
+        f"improved, the interval for a study of {small} patients runs from {low_s} to {high_s}; "
+        f"for a study of {large} it narrows to {low_l}–{high_l}."
     )
     alt = (
         f"Line chart with a logarithmic x axis from {N_GRID[0]} to {N_GRID[-1]} patients. A "
@@ -417,7 +415,7 @@ SAMPLE_SIZE = Interactive(draw_sample_size, SIZE_OPTIONS)
 
 
 def sample_size_figure(proportion: float = 0.8, n: int | None = None) -> BookFigure:
-    """The Wilson 95% interval against n, first for ``proportion``; ``n`` highlights a size.
+    """The Wilson 95% interval against n; ``n`` adds a highlighted study size.
 
     A ``proportion`` within 0.1 point of a slider step snaps to it (else it would show twice).
     """
@@ -427,17 +425,13 @@ def sample_size_figure(proportion: float = 0.8, n: int | None = None) -> BookFig
     return SAMPLE_SIZE.figure(proportion=proportion, n=n)
 
 
-@dataclass
 class SizeView:
     """What the live sample-size app shows: one sentence, then the figure."""
 
-    text: str
-    figure: BookFigure
-
-    @classmethod
-    def draw(cls, proportion: float, n: int) -> SizeView:
-        """The sample-size app's render function."""
-        return cls(interval_text(proportion, n), draw_sample_size(proportion, n))
+    def __init__(self, proportion: float, n: int) -> None:
+        """The sentence and the figure for ``proportion`` observed in ``n`` patients."""
+        self.text = interval_text(proportion, n)
+        self.figure = draw_sample_size(proportion, n)
 
     def _ipython_display_(self) -> None:
         """Show the sentence above the figure."""
@@ -455,5 +449,5 @@ def app() -> Any:
         "Treatment outcomes: share improved", {"treatment_type": ALL, "sort": "proportion"}
     )
     title = "How sure can we be? Sample size and the 95% interval"
-    size = SAMPLE_SIZE.app(title, {"proportion": 0.8, "n": 35}, render=SizeView.draw)
+    size = SAMPLE_SIZE.app(title, {"proportion": 0.8, "n": 35}, render=SizeView)
     return w.VBox([forest, size])
