@@ -1,39 +1,18 @@
 """What helped, in how many, and how sure can we be? Treatment outcomes (chapter 4).
 
-``data/treatments.csv`` holds one row per reported outcome: the study, the
-treatment and its type, the condition treated (back mice, the iliac crest pain
-syndrome, or superior cluneal nerve entrapment), what counted as a good result,
-the study design (evidence level), the number treated ``n`` and the number with
-the outcome (``events``), whether the count was back-calculated from a reported
-percentage (``derived``), and the ``references.bib`` key.
-
-Wilson 95% intervals are computed from the counts (:mod:`widgets.stats`); nothing
-derived is stored in the CSV. :func:`forest_figure` plots the share of patients
-who improved per study; :func:`sample_size_figure` shows how the width of the
-interval depends on the number of patients.
+``data/treatments.csv`` holds one row per reported outcome, with its counts and citation;
+Wilson 95% intervals are computed from the counts (:mod:`widgets.stats`), never stored.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any, Literal
 
 import plotly.graph_objects as go
 
-from . import style
+from . import data, style
 from .checks import check_choice, check_number
-from .data import (
-    Cites,
-    StudyRow,
-    between,
-    check_count,
-    citation,
-    field,
-    load_rows,
-    require,
-    row_model,
-)
 from .forest import Dot, dots, legend_key, percent_layout, sort_buttons
 from .options import Interactive, Option
 from .render import BookFigure
@@ -47,71 +26,51 @@ TYPES: tuple[str, ...] = (
     "Hydrodissection",
     "Manual therapy",
 )
-
-#: Study designs and the marker symbol that shows each (the legend explains them).
+#: Study designs and the marker symbol that shows each: diamond, circle, square.
 DESIGN_SYMBOLS: dict[str, str] = {
-    "RCT": style.symbol(1),  # diamond
-    "Case series": style.symbol(0),  # circle
-    "Case report": style.symbol(2),  # square
+    "RCT": style.symbol(1),
+    "Case series": style.symbol(0),
+    "Case report": style.symbol(2),
 }
-
-TREATED: tuple[str, ...] = (
-    "Back mice (painful nodules)",
-    "Iliac crest pain syndrome",
-    "SCN entrapment",
-)
-
 MEASURES: tuple[str, ...] = ("improved", "recurred")
-CONFIDENCE: tuple[str, ...] = ("high", "medium", "low/medium", "low")
 ALL = "All types"
-
-#: Sort orders offered by the sort buttons: argument value -> button label.
 SORTS: dict[str, str] = {"proportion": "By proportion", "n": "By n", "year": "By year"}
-
-#: Proportions offered by the sample-size slider (50% to 95% in steps of 5).
+#: The sample-size slider's proportions: 50% to 95% in steps of 5.
 PROPORTIONS: tuple[float, ...] = tuple(round(0.5 + 0.05 * i, 2) for i in range(10))
-
 #: Study sizes on the sample-size figure's x axis: about 30 points from 3 to 1000.
 N_GRID: tuple[int, ...] = tuple(sorted({round(3 * (1000 / 3) ** (i / 29)) for i in range(30)}))
-
 GREY = "#595959"
-BOTTOM = 190  # pixels below it: axis title and legend
+QUIET = {"showlegend": False, "hoverinfo": "skip"}  # a trace without legend entry or hover
 
 
-@row_model
-class OutcomeRow(StudyRow):
+@data.row_model
+class OutcomeRow(data.StudyRow):
     """One reported treatment outcome."""
 
     NO_SIZE = "n per arm not given"
 
     treatment: str
     type: Literal[*TYPES]
-    condition: Literal[*TREATED]
+    condition: Literal["Back mice (painful nodules)", "Iliac crest pain syndrome", "SCN entrapment"]
     outcome: str
     measure: Literal[*MEASURES]
     evidence: Literal[*DESIGN_SYMBOLS]
-    n: int | None = field(validator=between(1, 100_000))
-    events: int | None = field(validator=between(0, 100_000))
-    percent: float | None = field(validator=between(0, 100))
+    n: int | None = data.field(validator=data.between(1, 100_000))
+    events: int | None = data.field(validator=data.between(0, 100_000))
+    percent: float | None = data.field(validator=data.between(0, 100))
     derived: Literal["yes", "no"]
     followup: str | None
-    confidence: Literal[*CONFIDENCE]
+    confidence: Literal["high", "medium", "low/medium", "low"]
     note: str | None
-    source: Cites
+    source: data.Cites
 
     def check(self) -> None:
         """Counts agree with the percent; a row has counts or a percent."""
-        check_count(self, "events")
-        require(
-            self.n is not None or self.percent is not None,
-            "percent",
-            "give n and events, or a percent",
-        )
-        require(
-            self.derived == "no" or None not in (self.events, self.percent),
-            "derived",
-            "a derived count needs n, events and the percent",
-        )
+        data.check_count(self, "events")
+        has_data = self.n is not None or self.percent is not None
+        data.require(has_data, "percent", "give n and events, or a percent")
+        complete = self.derived == "no" or None not in (self.events, self.percent)
+        data.require(complete, "derived", "a derived count needs n, events and the percent")
 
     @property
     def proportion(self) -> float:
@@ -119,14 +78,45 @@ class OutcomeRow(StudyRow):
         return self.percent / 100 if self.n is None else self.events / self.n
 
     @property
+    def share(self) -> float:
+        """The share with the outcome in percent, to 0.1 point."""
+        return round(100 * self.proportion, 1)
+
+    @property
     def interval(self) -> tuple[float, float] | None:
         """The Wilson 95% interval (fractions), where ``n`` is known."""
         return None if self.n is None else wilson_interval(self.events, self.n)
 
+    @property
+    def interval_percent(self) -> str | None:
+        """The Wilson 95% interval in percent, e.g. ``73.9–95.0``, where ``n`` is known."""
+        return self.interval and "{:.1f}–{:.1f}".format(*(100 * e for e in self.interval))
+
+
+#: The forest plot's data table: column title -> row attribute.
+FOREST_TABLE: dict[str, str] = {
+    "Study": "study",
+    "Year": "year",
+    "Treatment": "treatment",
+    "Type": "type",
+    "Condition": "condition",
+    "Outcome": "outcome",
+    "Design": "evidence",
+    "n": "n",
+    "Improved": "events",
+    "Improved %": "share",
+    "Wilson 95% CI %": "interval_percent",
+    "Count derived from a %": "derived",
+    "Follow-up": "followup",
+    "Note": "note",
+    "Source": "source",
+}
+FOREST_COLUMNS = tuple(FOREST_TABLE)
+
 
 def load() -> list[OutcomeRow]:
     """The validated rows of ``data/treatments.csv``, in file order."""
-    return load_rows("treatments", OutcomeRow)
+    return data.load_rows("treatments", OutcomeRow)
 
 
 def outcomes(measure: str = "improved") -> list[OutcomeRow]:
@@ -136,17 +126,13 @@ def outcomes(measure: str = "improved") -> list[OutcomeRow]:
 
 
 def sort_order(rows: list[OutcomeRow], sort: str) -> list[OutcomeRow]:
-    """Rows from the bottom of the forest plot to the top for one sort order.
-
-    ``"proportion"``: highest share improved at the top; ``"n"``: largest study at
-    the top (rows without ``n`` at the bottom); ``"year"``: oldest at the top.
-    """
-    check_choice("sort", sort, tuple(SORTS))
-    if sort == "proportion":
-        return sorted(rows, key=lambda r: (r.proportion, r.n or 0, -r.year))
-    if sort == "n":
-        return sorted(rows, key=lambda r: (r.n or 0, r.proportion))
-    return sorted(rows, key=lambda r: (-r.year, r.study, r.proportion))
+    """Rows from the bottom of the forest plot to the top, for one of :data:`SORTS`."""
+    keys = {
+        "proportion": lambda r: (r.proportion, r.n or 0, -r.year),
+        "n": lambda r: (r.n or 0, r.proportion),
+        "year": lambda r: (-r.year, r.study, r.proportion),
+    }
+    return sorted(rows, key=keys[check_choice("sort", sort, tuple(SORTS))])
 
 
 def percent(value: float) -> str:
@@ -158,122 +144,9 @@ def counts_text(row: OutcomeRow) -> str:
     """``9 of 10 (55% to 98%)``, or the percent where the arm size is not given."""
     if row.interval is None:
         return f"{row.percent:g}% (n per arm not given: no interval)"
-    low, high = row.interval
+    low, high = map(percent, row.interval)
     flag = ", a count derived from a percentage" if row.derived == "yes" else ""
-    return f"{row.events} of {row.n} ({percent(low)} to {percent(high)}){flag}"
-
-
-# ------------------------------------------------------------------- forest plot
-
-
-def _hover(row: OutcomeRow) -> str:
-    """Hover text: treatment, outcome, counts, interval, design and citation."""
-    lines = [
-        f"<b>{row.study} {row.year}</b>: {row.treatment}",
-        f"Condition: {row.condition}",
-        f"Outcome: {row.outcome}",
-        f"{percent(row.proportion)} improved: {counts_text(row)}",
-        f"Design: {row.evidence}; confidence {row.confidence}",
-    ]
-    if row.followup:
-        lines.append(f"Follow-up: {row.followup}")
-    if row.note:
-        lines.append(f"Note: {row.note}")
-    return "<br>".join(lines + [citation(key) for key in row.source])
-
-
-def _dot(row: OutcomeRow) -> Dot:
-    """One outcome as a dot: open, without a whisker, where the arm size is not given."""
-    low, high = (100 * edge for edge in row.interval) if row.interval else (None, None)
-    symbol = DESIGN_SYMBOLS[row.evidence]
-    return Dot(
-        round(100 * row.proportion, 1), row.tick, low, high, _hover(row), symbol, row.n is None
-    )
-
-
-def _type_trace(rows: list[OutcomeRow], kind: str, shown: bool) -> go.Scatter:
-    """One trace per treatment type: colour by type, symbol by study design."""
-    # A case series with n comes first: the legend shows the first point's symbol.
-    members = sorted(
-        (r for r in rows if r.type == kind),
-        key=lambda r: (r.n is None, r.evidence != "Case series"),
-    )
-    return dots(
-        kind,
-        [_dot(r) for r in members],
-        style.colour(TYPES.index(kind)),
-        legendgroup=kind,
-        visible=True if shown else "legendonly",
-    )
-
-
-def _sort_helper(rows: list[OutcomeRow], kind: str, sort: str, shown: bool) -> go.Scatter:
-    """An invisible trace whose x values carry the sort order of one type's rows.
-
-    The y axis orders its categories by the sum of x over visible traces
-    (``categoryorder: "sum ascending"``): a helper point adds ``1000 x (rank + 1)``
-    minus the plotted value, so a hidden type leaves no empty row and the order
-    follows ``sort``. Hidden types are ``"legendonly"``, not ``False``: plotly.js
-    cannot order categories by value when a trace is fully hidden.
-    """
-    rank = {r.tick: i for i, r in enumerate(sort_order(rows, sort))}
-    members = [r for r in rows if r.type == kind]
-    return go.Scatter(
-        x=[round(1000 * (rank[r.tick] + 1) - round(100 * r.proportion, 1), 1) for r in members],
-        y=[r.tick for r in members],
-        mode="markers",
-        name=f"{kind} (sort order)",
-        legendgroup=kind,
-        showlegend=False,
-        hoverinfo="skip",
-        marker={"opacity": 0, "size": 1},
-        visible=True if shown else "legendonly",
-    )
-
-
-def _table_row(row: OutcomeRow) -> tuple[Any, ...]:
-    """One row of the forest plot's data table."""
-    interval = (
-        None
-        if row.interval is None
-        else "{:.1f}–{:.1f}".format(*(100 * edge for edge in row.interval))
-    )
-    return (
-        row.study,
-        row.year,
-        row.treatment,
-        row.type,
-        row.condition,
-        row.outcome,
-        row.evidence,
-        row.n,
-        row.events,
-        round(100 * row.proportion, 1),
-        interval,
-        row.derived,
-        row.followup,
-        row.note,
-        row.source,
-    )
-
-
-FOREST_COLUMNS = (
-    "Study",
-    "Year",
-    "Treatment",
-    "Type",
-    "Condition",
-    "Outcome",
-    "Design",
-    "n",
-    "Improved",
-    "Improved %",
-    "Wilson 95% CI %",
-    "Count derived from a %",
-    "Follow-up",
-    "Note",
-    "Source",
-)
+    return f"{row.events} of {row.n} ({low} to {high}){flag}"
 
 
 def recurrence_text() -> str:
@@ -284,47 +157,75 @@ def recurrence_text() -> str:
     )
 
 
-def _forest_caption(rows: list[OutcomeRow]) -> str:
-    """The forest plot's caption; its numbers come from the rows."""
-    no_arms = sorted({f"{r.study} {r.year}" for r in rows if r.n is None})
-    derived = [
+def _dot(row: OutcomeRow) -> Dot:
+    """One outcome as a dot with its hover text; open, no whisker, without an arm size."""
+    hover = [
+        f"<b>{row.study} {row.year}</b>: {row.treatment}",
+        f"Condition: {row.condition}",
+        f"Outcome: {row.outcome}",
+        f"{percent(row.proportion)} improved: {counts_text(row)}",
+        f"Design: {row.evidence}; confidence {row.confidence}",
+        row.followup and f"Follow-up: {row.followup}",
+        row.note and f"Note: {row.note}",
+        *map(data.citation, row.source),
+    ]
+    low, high = (100 * edge for edge in row.interval) if row.interval else (None, None)
+    text = "<br>".join(filter(None, hover))
+    return Dot(row.share, row.tick, low, high, text, DESIGN_SYMBOLS[row.evidence], row.n is None)
+
+
+def _type_traces(rows: list[OutcomeRow], kind: str, sort: str, shown: bool) -> list[go.Scatter]:
+    """One type's dots, then an invisible helper trace that sorts them.
+
+    The y axis orders rows by the sum of x over visible (or ``"legendonly"``, never ``False``)
+    traces: a helper point adds ``1000 x (rank + 1)`` minus its dot's x.
+    """
+    rank = {r.tick: i for i, r in enumerate(sort_order(rows, sort))}
+    members = [r for r in rows if r.type == kind]
+    # A case series with n first: the legend shows the first point's symbol.
+    first = sorted(members, key=lambda r: (r.n is None, r.evidence != "Case series"))
+    look = {"legendgroup": kind, "visible": True if shown else "legendonly"}
+    return [
+        dots(kind, [_dot(r) for r in first], style.colour(TYPES.index(kind)), **look),
+        go.Scatter(
+            x=[round(1000 * (rank[r.tick] + 1) - r.share, 1) for r in members],
+            y=[r.tick for r in members],
+            mode="markers",
+            name=f"{kind} (sort order)",
+            marker={"opacity": 0, "size": 1},
+            **look,
+            **QUIET,
+        ),
+    ]
+
+
+def _forest_texts(rows: list[OutcomeRow]) -> dict[str, str]:
+    """The forest plot's caption and alt text; their numbers come from the rows."""
+    unsized = [r for r in rows if r.n is None]
+    counted = sorted((r for r in rows if r.n is not None), key=lambda r: r.n)
+    no_arms = " and ".join(sorted({f"{r.study} {r.year}" for r in unsized}))
+    derived = "; ".join(
         f"{r.study} {r.year}'s {r.events}/{r.n}" + (f" ({r.note})" if r.note else "")
         for r in rows
         if r.derived == "yes"
-    ]
-    text = (
+    )
+    caption = [
         "Share of patients who improved after each treatment, by study. Bars are Wilson 95% "
         "intervals computed from the reported counts; marker shape shows the study design "
-        "and colour the type of treatment. Each study used its own definition of 'improved' "
-        "and treated a different condition, and most series had no control group, so the "
-        "rows cannot be ranked against each other."
-    )
-    if no_arms:
-        text += f" {' and '.join(no_arms)}: no intervals, because arm sizes are not reported."
-    if derived:
-        text += f" Back-calculated from a reported percentage: {'; '.join(derived)}."
-    return text + (
-        f" Not plotted: recurrence, a different outcome ({recurrence_text()}); and Hucherson "
-        "& Gandy 1948, because sources disagree on how many patients were operated."
-    )
-
-
-def _forest_alt(rows: list[OutcomeRow]) -> str:
-    """Alt text for the forest plot, written from the rows themselves."""
-    counted = sorted((r for r in rows if r.n is not None), key=lambda r: r.n)
-    trials = [r for r in rows if r.n is None]
-    text = (
+        "and colour the type of treatment.",
+        no_arms and f"{no_arms}: no intervals, because arm sizes are not reported.",
+        derived and f"Back-calculated from a reported percentage: {derived}.",
+        f"Not plotted: recurrence, a different outcome ({recurrence_text()}); and Hucherson "
+        "& Gandy 1948, because sources disagree on how many patients were operated.",
+    ]
+    sized = "; ".join(f"{r.study} {r.year}, {counts_text(r)}" for r in counted)
+    trials = "; ".join(f"{r.study} {r.year} {r.label}, {r.percent:g}% improved" for r in unsized)
+    alt = [
         f"Forest plot of {style.count(len(rows), 'outcome row')} "
-        f"{style.year_span([r.year for r in rows])}, smallest study first: "
-        + "; ".join(f"{r.study} {r.year}, {counts_text(r)}" for r in counted)
-        + "."
-    )
-    if trials:
-        text += " Without arm sizes, so without intervals: " + "; ".join(
-            f"{r.study} {r.year} {r.label}, {r.percent:g}% improved" for r in trials
-        )
-        text += "."
-    return text
+        f"{style.year_span([r.year for r in rows])}, smallest study first: {sized}.",
+        trials and f"Without arm sizes, so without intervals: {trials}.",
+    ]
+    return {"caption": " ".join(filter(None, caption)), "alt": " ".join(filter(None, alt))}
 
 
 def draw_forest(
@@ -334,163 +235,71 @@ def draw_forest(
     rows = outcomes("improved")
     traces: list[go.Scatter] = []
     for kind in (k for k in TYPES if any(r.type == k for r in rows)):
-        shown = treatment_type in (ALL, kind)
-        traces += [_type_trace(rows, kind, shown), _sort_helper(rows, kind, sort, shown)]
-    keys = [
-        legend_key(
-            level, symbol, GREY, legendgroup="evidence", legendgrouptitle={"text": "Study design"}
-        )
-        for level, symbol in DESIGN_SYMBOLS.items()
-    ]
-    keys.append(
-        legend_key(
-            "Open: n per arm not given"
-            if narrow
-            else "Open marker: n per arm not given, no interval",
-            "diamond-open",
-            GREY,
-            legendgroup="evidence",
-        )
+        traces += _type_traces(rows, kind, sort, treatment_type in (ALL, kind))
+    design = {"legendgroup": "evidence", "legendgrouptitle": {"text": "Study design"}}
+    traces += [legend_key(*key, GREY, **design) for key in DESIGN_SYMBOLS.items()]
+    hollow = (
+        "Open: n per arm not given" if narrow else "Open marker: n per arm not given, no interval"
     )
-    fig = BookFigure(
-        data=[*traces, *keys],
-        caption=_forest_caption(rows),
-        alt=_forest_alt(rows),
-        columns=FOREST_COLUMNS,
-        rows=[_table_row(r) for r in sort_order(rows, sort)[::-1]],
-    )
+    traces.append(legend_key(hollow, "diamond-open", GREY, legendgroup="evidence"))
+    table = [tuple(getattr(r, a) for a in FOREST_TABLE.values()) for r in sort_order(rows, sort)]
+    fig = BookFigure(traces, columns=FOREST_COLUMNS, rows=table[::-1], **_forest_texts(rows))
     percent_layout(
         fig,
         len(rows),
         "Share of patients who improved, by study and treatment",
         {"range": [0, 102], "title": "Patients who improved (%)"},
         "Treatment type:",
-        BOTTOM,
+        190,  # pixels below the plot: axis title and legend
         {row.tick: row.short_tick for row in rows} if narrow else None,
         categoryorder="sum ascending",
     )
     return fig
 
 
-FOREST_OPTIONS = {
-    "treatment_type": Option(
-        (ALL, *TYPES), "Type", place={"above": 52}, narrow={"place": {"above": 48}}
-    ),
-    "sort": sort_buttons(SORTS),
-}
-FOREST = Interactive(draw_forest, FOREST_OPTIONS)
+TYPE_OPTION = Option((ALL, *TYPES), "Type", place={"above": 52}, narrow={"place": {"above": 48}})
+FOREST = Interactive(draw_forest, {"treatment_type": TYPE_OPTION, "sort": sort_buttons(SORTS)})
 
 
 def forest_figure(treatment_type: str = ALL, sort: str = "proportion") -> BookFigure:
-    """Share of patients improved per study and treatment, with Wilson 95% intervals.
-
-    ``treatment_type`` (``"All types"`` or one of :data:`TYPES`) and ``sort``
-    (``"proportion"``, ``"n"``, ``"year"``) set the first view; the figure's own
-    dropdown and buttons change both in the browser without a kernel.
-    """
+    """Share improved per study with Wilson 95% intervals; first ``treatment_type`` and ``sort``."""
     return FOREST.figure(treatment_type=treatment_type, sort=sort)
 
 
-# ------------------------------------------------------------ sample-size figure
+def _limits(proportion: float, n: int) -> tuple[float, float]:
+    """The Wilson 95% interval for ``proportion`` among ``n``, in percent to 0.1 point."""
+    low, high = wilson(proportion, n)
+    return round(100 * low, 1), round(100 * high, 1)
 
 
-def _band(proportion: float) -> tuple[list[float], list[float]]:
-    """Lower and upper Wilson limits (percent) over :data:`N_GRID`."""
-    limits = [wilson(proportion, n) for n in N_GRID]
-    return [round(100 * lo, 1) for lo, _ in limits], [round(100 * hi, 1) for _, hi in limits]
-
-
-def _size_table(proportion: float) -> list[tuple[float, ...]]:
-    """Every slider step's band as table rows: the keyboard path to what the slider shows."""
-    rows: list[tuple[float, ...]] = []
-    for step in sorted({*PROPORTIONS, proportion}):
-        lows, highs = _band(step)
-        rows += [
-            (size, round(100 * step, 1), lo, hi, round(hi - lo, 1))
-            for size, lo, hi in zip(N_GRID, lows, highs, strict=True)
-        ]
-    return rows
-
-
-def _reference_sizes() -> dict[int, list[str]]:
-    """Study sizes from the forest plot (n >= 3), each with the studies of that size."""
-    sizes: dict[int, list[str]] = {}
-    for row in outcomes("improved"):
-        if row.n is not None and row.n >= min(N_GRID):
-            sizes.setdefault(row.n, []).append(f"{row.study} {row.year} ({row.label})")
-    return dict(sorted(sizes.items()))
-
-
-def _segments(proportion: float, sizes: list[int]) -> tuple[list[Any], list[Any]]:
-    """The x and y of the vertical interval segments at each study size."""
-    x: list[Any] = []
-    y: list[Any] = []
-    for n in sizes:
-        low, high = wilson(proportion, n)
-        x += [n, n, None]
-        y += [round(100 * low, 1), round(100 * high, 1), None]
-    return x, y
-
-
-def _size_labels(sizes: list[int]) -> go.Scatter:
-    """The study sizes written above the plot; sizes within 30% share one label."""
-    x: list[int] = []
-    text: list[str] = []
-    for size in sizes:
-        if x and size / x[-1] < 1.3:
-            text[-1] += f", {size}"
-        else:
-            x.append(size)
-            text.append(str(size))
-    return go.Scatter(
-        x=x,
-        y=[104] * len(x),
-        mode="text",
-        text=text,
-        textfont={"size": 11, "color": style.TEXT},
-        name="Study sizes (n)",
-        showlegend=False,
-        hoverinfo="skip",
-    )
-
-
-def _line(y: list[float], name: str, colour: str, **trace: Any) -> go.Scatter:
-    """A line over :data:`N_GRID`."""
-    return go.Scatter(
-        x=list(N_GRID), y=y, mode="lines", name=name, line={"color": colour, "width": 1.5}, **trace
-    )
+def _line(x: list[Any], y: list[Any], name: str, colour: str, **trace: Any) -> go.Scatter:
+    """A line in ``colour``, 1.5 px wide unless ``trace`` sets ``line_width``."""
+    trace.setdefault("mode", "lines")
+    return go.Scatter(x=x, y=y, name=name, line={"color": colour, "width": 1.5}, **trace)
 
 
 def _size_traces(proportion: float, sizes: dict[int, list[str]], n: int | None) -> list[Any]:
-    """The band, the observed line, the study-size segments and the chosen n."""
-    low, high = _band(proportion)
+    """The band, the observed share, the study-size bars, the chosen n and the size labels."""
+    grid, hover = list(N_GRID), "n = %{x}: %{y}%<extra></extra>"
+    low, high = map(list, zip(*(_limits(proportion, k) for k in grid), strict=True))
+    lower, upper = (hover.replace(": ", f": {side} limit ") for side in ("lower", "upper"))
+    blue, vermilion, ink = style.colour(0), style.colour(1), style.TEXT
     centre = round(100 * proportion, 1)
-    seg_x, seg_y = _segments(proportion, list(sizes))
-    blue, vermilion = style.colour(0), style.colour(1)
+    flat = [centre] * len(grid)
+    shade = {"fill": "tonexty", "fillcolor": "rgba(0, 114, 178, 0.18)"}
+    bars_x = [x for k in sizes for x in (k, k, None)]  # a vertical interval at each size
+    bars_y = [y for k in sizes for y in (*_limits(proportion, k), None)]
     traces = [
+        _line(grid, low, "Lower limit", blue, showlegend=False, hovertemplate=lower),
+        _line(grid, high, "95% Wilson interval", blue, hovertemplate=upper, **shade),
+        _line(grid, flat, "Observed share improved", ink, line_dash="dash", hoverinfo="skip"),
         _line(
-            low,
-            "Lower limit",
-            blue,
-            showlegend=False,
-            hovertemplate="n = %{x}: lower limit %{y}%<extra></extra>",
-        ),
-        _line(
-            high,
-            "95% Wilson interval",
-            blue,
-            fill="tonexty",
-            fillcolor="rgba(0, 114, 178, 0.18)",
-            hovertemplate="n = %{x}: upper limit %{y}%<extra></extra>",
-        ),
-        _line([centre] * len(N_GRID), "Observed share improved", style.TEXT, hoverinfo="skip"),
-        go.Scatter(
-            x=seg_x,
-            y=seg_y,
-            mode="lines",
-            name="Interval at a study size in the forest plot",
-            line={"color": vermilion, "width": 3},
-            hovertemplate="n = %{x}: %{y}%<extra></extra>",
+            bars_x,
+            bars_y,
+            "Interval at a study size in the forest plot",
+            vermilion,
+            line_width=3,
+            hovertemplate=hover,
         ),
         go.Scatter(
             x=list(sizes),
@@ -503,21 +312,22 @@ def _size_traces(proportion: float, sizes: dict[int, list[str]], n: int | None) 
             hovertemplate="n = %{x}<br>%{customdata}<extra></extra>",
         ),
     ]
-    traces[2].line.dash = "dash"
     if n is not None:
-        x, y = _segments(proportion, [n])
-        traces.append(
-            go.Scatter(
-                x=[*x, n],
-                y=[*y, centre],
-                mode="lines+markers",
-                name=f"Your study size (n = {n})",
-                line={"color": style.TEXT, "width": 4},
-                marker={"symbol": ["line-ew", "line-ew", "circle", "circle"], "size": 12},
-                hovertemplate="n = %{x}: %{y}%<extra></extra>",
-            )
-        )
-    return [*traces, _size_labels(list(sizes))]
+        marker = {"symbol": ["line-ew", "line-ew", "circle", "circle"], "size": 12}
+        look = {"mode": "lines+markers", "line_width": 4, "marker": marker, "hovertemplate": hover}
+        x, y = [n, n, None, n], [*_limits(proportion, n), None, centre]  # its interval and share
+        traces.append(_line(x, y, f"Your study size (n = {n})", ink, **look))
+    labels: dict[int, str] = {}  # a size within 30% of the last label's first size joins it
+    for size in sizes:
+        if labels and size / max(labels) < 1.3:
+            labels[max(labels)] += f", {size}"
+        else:
+            labels[size] = str(size)
+    text = {"mode": "text", "text": list(labels.values()), "textfont": {"size": 11, "color": ink}}
+    return [
+        *traces,
+        go.Scatter(x=list(labels), y=[104] * len(labels), name="Study sizes (n)", **text, **QUIET),
+    ]
 
 
 def interval_text(proportion: float, n: int) -> str:
@@ -526,80 +336,60 @@ def interval_text(proportion: float, n: int) -> str:
     check_number("n", n, 1, 100_000, integer=True)
     low, high = wilson(proportion, n)
     return (
-        f"If {100 * proportion:.0f}% of {n} patients improved (about "
-        f"{round(proportion * n)} of {n}), the 95% Wilson interval runs from "
-        f"{100 * low:.0f}% to {100 * high:.0f}%: {100 * (high - low):.0f} percentage "
-        "points wide."
+        f"If {100 * proportion:.0f}% of {n} patients improved (about {round(proportion * n)} of "
+        f"{n}), the 95% Wilson interval runs from {100 * low:.0f}% to {100 * high:.0f}%: "
+        f"{100 * (high - low):.0f} percentage points wide."
     )
 
 
-def _size_caption(proportion: float, sizes: list[int]) -> str:
-    """Caption for the sample-size figure, its numbers computed."""
+def _size_texts(proportion: float, sizes: list[int]) -> dict[str, str]:
+    """Caption and alt text for the sample-size figure, their numbers computed."""
     small, large = min(sizes), max(sizes)
-    low_s, high_s = wilson(proportion, small)
-    low_l, high_l = wilson(proportion, large)
-    return (
-        "How sample size limits certainty. The shaded band is the Wilson 95% interval for a "
-        "study that finds the chosen share of patients improved, drawn for study sizes from "
-        f"{N_GRID[0]} to {N_GRID[-1]}; the slider changes the share. The vertical bars mark "
-        f"the sizes of the studies in the forest plot. At the starting value of "
-        f"{percent(proportion)} improved, the interval for a study of {small} patients runs "
-        f"from {percent(low_s)} to {percent(high_s)}; for a study of {large} it narrows to "
-        f"{percent(low_l)}–{percent(high_l)}. The interval only reflects chance: it does not "
-        "correct for an uncontrolled design, selected patients or a generous definition of "
-        "'improved'."
+    (low_s, high_s), (low_l, high_l) = (map(percent, wilson(proportion, k)) for k in (small, large))
+    caption = (
+        "How sample size limits certainty. The shaded band is the Wilson 95% interval for a study "
+        "that finds the chosen share of patients improved, drawn for study sizes from "
+        f"{N_GRID[0]} to {N_GRID[-1]}; the slider changes the share. The vertical bars mark the "
+        f"sizes of the studies in the forest plot. At the starting value of {percent(proportion)} "
+        f"improved, the interval for a study of {small} patients runs from {low_s} to {high_s}; "
+        f"for a study of {large} it narrows to {low_l}–{high_l}."
     )
-
-
-def _size_alt(proportion: float, sizes: list[int]) -> str:
-    """Alt text for the sample-size figure, its numbers computed."""
-    below = sum(size < 40 for size in sizes)
-    return (
+    alt = (
         f"Line chart with a logarithmic x axis from {N_GRID[0]} to {N_GRID[-1]} patients. A "
         f"shaded band around a dashed line at {percent(proportion)} shows the 95% Wilson "
         "interval; it is very wide for a handful of patients and narrows steadily as n grows. "
-        f"Vertical bars mark {style.count(len(sizes), 'study size')} from {min(sizes)} to "
-        f"{max(sizes)}, {below} of them below 40 patients."
+        f"Vertical bars mark {style.count(len(sizes), 'study size')} from {small} to "
+        f"{large}, {sum(size < 40 for size in sizes)} of them below 40 patients."
     )
+    return {"caption": caption, "alt": alt}
 
 
 def draw_sample_size(
     proportion: float = 0.8, n: int | None = None, narrow: bool = False
 ) -> BookFigure:
-    """The sample-size figure for one ``proportion`` and study size (no controls).
-
-    ``narrow`` lays it out for a phone: wrapped title, smaller legend, more room above.
-    """
-    sizes = _reference_sizes()
-    fig = BookFigure(
-        data=_size_traces(proportion, sizes, n),
-        caption=_size_caption(proportion, list(sizes)),
-        alt=_size_alt(proportion, list(sizes)),
-        columns=("n", "Proportion %", "Wilson 95% lower %", "Wilson 95% upper %", "Width (points)"),
-        rows=_size_table(proportion),
-    )
+    """The sample-size figure for one ``proportion`` and ``n`` (no controls); ``narrow``: phone."""
+    sizes: dict[int, list[str]] = {}  # study sizes of the forest plot on the grid, with names
+    for row in sorted(outcomes("improved"), key=lambda r: r.n or 0):
+        if (row.n or 0) >= N_GRID[0]:
+            sizes.setdefault(row.n, []).append(f"{row.study} {row.year} ({row.label})")
+    table: list[tuple[float, ...]] = []  # every slider step's band: what the slider shows
+    for step in sorted({*PROPORTIONS, proportion}):
+        for k in N_GRID:
+            low, high = _limits(step, k)
+            table.append((k, round(100 * step, 1), low, high, round(high - low, 1)))
+    texts = _size_texts(proportion, list(sizes))
+    columns = ("n", "Proportion %", "Wilson 95% lower %", "Wilson 95% upper %", "Width (points)")
+    fig = BookFigure(_size_traces(proportion, sizes, n), columns=columns, rows=table, **texts)
+    x_title = f"Number of patients{'' if narrow else ' in the study'} (n, log scale)"
+    ticks = [3, 5, 10, 20, 50, 100, 200, 500, 1000]
     fig.update_layout(
         template=style.template(),
         height=600 if narrow else 560,
         title=style.title("How sample size limits certainty", narrow, xref="container", y=0.98),
-        xaxis={
-            "type": "log",
-            "range": [math.log10(2.5), math.log10(1100)],
-            "tickvals": [3, 5, 10, 20, 50, 100, 200, 500, 1000],
-            "title": {
-                "text": "Number of patients (n, log scale)"
-                if narrow
-                else "Number of patients in the study (n, log scale)",
-                "standoff": 6,
-            },
-        },
-        yaxis={
-            "range": [0, 108],
-            "dtick": 20,
-            "ticksuffix": "%",
-            "title": {"text": "Share improved, with 95% interval"},
-            "automargin": True,
-        },
+        xaxis={"type": "log", "range": [math.log10(2.5), math.log10(1100)], "tickvals": ticks},
+        xaxis_title={"text": x_title, "standoff": 6},
+        yaxis={"range": [0, 108], "dtick": 20, "ticksuffix": "%", "automargin": True},
+        yaxis_title_text="Share improved, with 95% interval",
         legend={"y": 1.02, "yanchor": "bottom", "font": {"size": 10 if narrow else 12}},
         margin={"t": 150 if narrow else 110, "b": 160, "l": 10, "r": 20},
     )
@@ -607,6 +397,8 @@ def draw_sample_size(
 
 
 _UNDER_PLOT = {"x": 0, "len": 1, "y": -0.2, "yanchor": "top", "pad": {"t": 10}}
+_SLIDER = {"currentvalue": {"prefix": "Observed share improved: "}, **_UNDER_PLOT}
+_NARROW = {"currentvalue": {"prefix": "Share improved: "}, "font": {"size": 9}, **_UNDER_PLOT}
 SIZE_OPTIONS = {
     "proportion": Option(
         PROPORTIONS,
@@ -614,52 +406,32 @@ SIZE_OPTIONS = {
         "slider",
         fmt=lambda p: f"{round(100 * p, 1):g}%",
         limits=(0.01, 0.99),
-        place={"currentvalue": {"prefix": "Observed share improved: "}, **_UNDER_PLOT},
-        narrow={
-            "place": {
-                "currentvalue": {"prefix": "Share improved: "},
-                "font": {"size": 9},
-                **_UNDER_PLOT,
-            }
-        },
+        place=_SLIDER,
+        narrow={"place": _NARROW},
     ),
     "n": Option((3, 1000), "Your n", "number"),
 }
 SAMPLE_SIZE = Interactive(draw_sample_size, SIZE_OPTIONS)
 
 
-def _snap(proportion: Any) -> Any:
-    """``proportion``, or the slider step it is within 0.1 percentage point of.
-
-    Plotted values are rounded to 0.1 point, so a proportion that close to a step
-    would give the slider two identical states.
-    """
-    if isinstance(proportion, bool) or not isinstance(proportion, (int, float)):
-        return proportion
-    nearest = min(PROPORTIONS, key=lambda step: abs(step - proportion))
-    return nearest if abs(nearest - proportion) < 0.001 else float(proportion)
-
-
 def sample_size_figure(proportion: float = 0.8, n: int | None = None) -> BookFigure:
-    """How sample size limits certainty: the Wilson 95% interval against n.
+    """The Wilson 95% interval against n; ``n`` adds a highlighted study size.
 
-    ``proportion`` (from 0.01 to 0.99) is the observed share improved shown first;
-    the figure's slider switches between 50% and 95% in the browser. The study
-    sizes of the forest plot are marked. ``n`` (3 to 1000) adds one highlighted
-    study size, as the live app does.
+    A ``proportion`` within 0.1 point of a slider step snaps to it (else it would show twice).
     """
-    return SAMPLE_SIZE.figure(proportion=_snap(proportion), n=n)
+    if isinstance(proportion, (int, float)) and not isinstance(proportion, bool):
+        nearest = min(PROPORTIONS, key=lambda step: abs(step - proportion))
+        proportion = nearest if abs(nearest - proportion) < 0.001 else float(proportion)
+    return SAMPLE_SIZE.figure(proportion=proportion, n=n)
 
 
-# ------------------------------------------------------------------------ live app
-
-
-@dataclass
 class SizeView:
     """What the live sample-size app shows: one sentence, then the figure."""
 
-    text: str
-    figure: BookFigure
+    def __init__(self, proportion: float, n: int) -> None:
+        """The sentence and the figure for ``proportion`` observed in ``n`` patients."""
+        self.text = interval_text(proportion, n)
+        self.figure = draw_sample_size(proportion, n)
 
     def _ipython_display_(self) -> None:
         """Show the sentence above the figure."""
@@ -669,11 +441,6 @@ class SizeView:
         display(self.figure)
 
 
-def _size_view(proportion: float, n: int) -> SizeView:
-    """The sample-size app's render function."""
-    return SizeView(interval_text(proportion, n), draw_sample_size(proportion, n))
-
-
 def app() -> Any:
     """Live version: the forest plot's type and sort, then the sample-size controls."""
     import ipywidgets as w
@@ -681,9 +448,6 @@ def app() -> Any:
     forest = FOREST.app(
         "Treatment outcomes: share improved", {"treatment_type": ALL, "sort": "proportion"}
     )
-    size = SAMPLE_SIZE.app(
-        "How sure can we be? Sample size and the 95% interval",
-        {"proportion": 0.8, "n": 35},
-        render=_size_view,
-    )
+    title = "How sure can we be? Sample size and the 95% interval"
+    size = SAMPLE_SIZE.app(title, {"proportion": 0.8, "n": 35}, render=SizeView)
     return w.VBox([forest, size])
