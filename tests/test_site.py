@@ -41,6 +41,7 @@ FIGURE_CHECKS: list[tuple[str, object]] = [
     ("phone", pagecheck.misplaced_controls),
     ("phone", pagecheck.covered_plot_parts),
     ("desktop-light", pagecheck.misplaced_controls),
+    ("desktop-light", pagecheck.covered_plot_parts),
     ("desktop-dark", pagecheck.light_figures_in_dark_mode),
 ]
 #: Click every plot control on the phone too.

@@ -24,12 +24,22 @@ from . import style
 
 BOOK_ENV = "BACKMICE_BOOK"
 
-#: plotly.js options used in the book: no logo, modebar only on hover, responsive.
+#: plotly.js options used in the book: no logo, responsive, a modebar on hover with only
+#: "download as PNG" and "reset axes" (dragging still zooms), narrow enough to stay clear
+#: of the figure titles.
 PLOT_CONFIG: dict[str, Any] = {
     "responsive": True,
     "displaylogo": False,
     "displayModeBar": "hover",
-    "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+    "modeBarButtonsToRemove": [
+        "select2d",
+        "lasso2d",
+        "zoom2d",
+        "pan2d",
+        "zoomIn2d",
+        "zoomOut2d",
+        "autoScale2d",
+    ],
 }
 
 
