@@ -98,11 +98,6 @@ def citation(key: str) -> str:
     return f"{authors} ({year})" + (f". {_latex_to_text(venue)}" if venue else "")
 
 
-def cites_text(keys: Iterable[str]) -> str:
-    """Several keys as the text cites them: ``Ries 1937; Curtis 1993``."""
-    return "; ".join(short_citation(key) for key in keys)
-
-
 def _latex_to_text(text: str) -> str:
     """Turn the few LaTeX accents used in references.bib into plain Unicode."""
     import codecs

@@ -96,11 +96,6 @@ def title(text: str, narrow: bool = False, **place: Any) -> dict[str, Any]:
     return {"text": text, **place}
 
 
-def above_plot(pixels: float, plot_height: float) -> float:
-    """The paper ``y`` that sits ``pixels`` above the top of a plot ``plot_height`` tall."""
-    return 1 + pixels / plot_height
-
-
 def colour(index: int) -> str:
     """The palette colour for series ``index`` (cycling)."""
     return OKABE_ITO[index % len(OKABE_ITO)]
