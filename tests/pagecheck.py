@@ -474,18 +474,20 @@ def _visible_button(page: Page, selector: str) -> Any:
     return None
 
 
-def _dialog_open_with_links(page: Page, dialog: str) -> bool:
-    """True when ``dialog`` is open and shows at least one link."""
-    return bool(
-        page.evaluate(
+def _dialog_open_with_links(page: Page, dialog: str, timeout: float = 3000) -> bool:
+    """True when ``dialog`` opens and shows at least one link within ``timeout`` ms."""
+    with contextlib.suppress(Error):
+        page.wait_for_function(
             """(sel) => { const d = document.querySelector(sel);
                  if (!d || !d.open) return false;
                  return Array.from(d.querySelectorAll('a[href]')).some(a => {
                    const r = a.getBoundingClientRect();
                    return r.width > 0 && r.height > 0; }); }""",
-            dialog,
+            arg=dialog,
+            timeout=timeout,
         )
-    )
+        return True
+    return False
 
 
 def check_navigation(page: Page, phone: bool) -> list[str]:
@@ -509,7 +511,6 @@ def check_navigation(page: Page, phone: bool) -> list[str]:
             if button is None:
                 continue
             button.tap()
-            page.wait_for_timeout(300)
             if not _dialog_open_with_links(page, dialog):
                 faults.append(f"tapping {name} opened nothing")
             page.keyboard.press("Escape")
@@ -519,11 +520,13 @@ def check_navigation(page: Page, phone: bool) -> list[str]:
     if not sidebar.is_visible():
         return ["the primary sidebar is not shown on the desktop"]
     primary.click()
-    page.wait_for_timeout(500)
+    with contextlib.suppress(Error):  # a loaded machine may take a while to redraw
+        sidebar.wait_for(state="hidden", timeout=3000)
     if sidebar.is_visible():
         faults.append("clicking ☰ did not hide the sidebar")
     primary.click()
-    page.wait_for_timeout(500)
+    with contextlib.suppress(Error):
+        sidebar.wait_for(state="visible", timeout=3000)
     if not sidebar.is_visible():
         faults.append("clicking ☰ again did not bring the sidebar back")
     return faults
