@@ -9,6 +9,7 @@ express.
 
 from __future__ import annotations
 
+import inspect
 import itertools
 
 import plotly.graph_objects as go
@@ -196,3 +197,28 @@ def test_live_figures_have_no_static_controls(figure_name):
     _, interactive = FIGURES[figure_name]
     drawn = interactive.draw()
     assert not drawn.layout.updatemenus and not drawn.layout.sliders
+
+
+@pytest.mark.parametrize("figure_name", FIGURES)
+def test_live_app_starts_at_the_figure_first_shown(figure_name):
+    """Without ``defaults``, each live control starts at ``draw``'s default, so the live
+    figure is the figure the book shows first (minus its static controls)."""
+    figure, interactive = FIGURES[figure_name]
+    given = {"n": 35} if interactive is treatments.SAMPLE_SIZE else {}  # n has no default
+    app = interactive.app("A title", given)
+    start = {name: control.value for name, control in app.controls.items()}
+    for name, value in start.items():
+        default = inspect.signature(interactive.draw).parameters[name].default
+        assert value == given.get(name, default)
+    assert _plain(app.figure) == _plain(figure(**given))
+
+
+def test_live_app_needs_a_start_for_an_option_without_default():
+    with pytest.raises(ValueError, match=r"argument 'defaults' .* \['n'\]"):
+        treatments.SAMPLE_SIZE.app("A title")
+
+
+def test_live_app_defaults_override_the_figure_defaults():
+    app = treatments.FOREST.app("A title", {"sort": "n"})
+    assert app.controls["sort"].value == "n"
+    assert _plain(app.figure) == _plain(treatments.forest_figure(sort="n"))

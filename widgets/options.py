@@ -298,5 +298,8 @@ class Interactive:
             name: parameter.default
             for name, parameter in inspect.signature(self.draw).parameters.items()
         } | dict(defaults or {})
+        unset = [name for name in self.options if start.get(name) is None]
+        if unset:
+            raise ValueError(f"argument 'defaults' must give a start value for {unset}")
         controls = {name: control_for(option, start[name]) for name, option in self.options.items()}
         return LiveApp(controls, render or self.draw, title)
