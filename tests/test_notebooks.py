@@ -8,6 +8,7 @@ that has only requirements.txt; its Markdown has no MyST syntax left.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import re
@@ -516,14 +517,19 @@ def test_chapter_opened_in_jupyterlab_runs_saves_and_leaves_git_clean(jupyterlab
     """Open a chapter .md as a notebook in JupyterLab (jupytext), run all, save (what
     autosave does): git status stays clean and no raw citation markup is shown (the
     MyST renderer, jupyterlab-myst, draws roles and directives)."""
+    from playwright.sync_api import Error as PlaywrightError
+
     url, token, folder = jupyterlab
     page = context.new_page()
     page.goto(f"{url}/lab/tree/chapters/04-treatments.md?token={token}")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
-    page.wait_for_timeout(2_000)
+    # JupyterLab may ask to confirm the chapter's kernel, as it would a reader; the
+    # dialog can take a moment to appear on a loaded machine.
     dialog = page.locator(".jp-Dialog button", has_text="Select")
-    if dialog.count():  # JupyterLab asks to confirm the chapter's kernel, as for a reader
+    with contextlib.suppress(PlaywrightError):
+        dialog.first.wait_for(timeout=5_000)
+    if dialog.count():
         dialog.first.click()
     page.get_by_role("menuitem", name="Run").click()
     page.get_by_text("Run All Cells", exact=True).click()
@@ -534,7 +540,9 @@ def test_chapter_opened_in_jupyterlab_runs_saves_and_leaves_git_clean(jupyterlab
         timeout=120_000,
     )
     page.keyboard.press("Control+s")
-    page.wait_for_timeout(3_000)
+    # Saved: the tab loses its "unsaved changes" mark.
+    page.wait_for_function("() => !document.querySelector('.jp-mod-dirty')", timeout=30_000)
+    page.wait_for_timeout(1_000)  # let jupytext finish writing the paired file
     status = subprocess.run(
         ["git", "-C", str(folder), "status", "--porcelain"],
         capture_output=True,
