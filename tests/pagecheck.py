@@ -191,6 +191,7 @@ def _check_menus(page: Page, index: int, report: PageReport) -> None:
         "(m.buttons || []).map(b => [b.label, Boolean(b.args2)]), m.visible !== false])"
     )
     groups = plot.locator("g.updatemenu-header-group")
+    options = plot.locator("g.updatemenu-dropdown-button-group g.updatemenu-dropdown-button")
     for m, (kind, buttons, visible) in enumerate(menus):
         if not visible:
             continue
@@ -199,30 +200,22 @@ def _check_menus(page: Page, index: int, report: PageReport) -> None:
             active = plot.evaluate(f"(gd) => gd.layout.updatemenus[{m}].active ?? 0")
             if k == active and not toggle:
                 continue
+            # A dropdown list left open by the control used before must be gone first:
+            # a forced click could land on it, and its entries would be taken for the
+            # next dropdown's.
+            with contextlib.suppress(Error):
+                options.first.wait_for(state="detached", timeout=3000)
             if kind == "buttons":
                 button = group.locator("g.updatemenu-button").nth(k)
 
                 def click(button: Any = button) -> None:
-                    # A dropdown list left open by the menu before may cover the
-                    # button, and a forced click would land on the list.
-                    with contextlib.suppress(Error):
-                        plot.locator(
-                            "g.updatemenu-dropdown-button-group g.updatemenu-dropdown-button"
-                        ).first.wait_for(state="detached", timeout=3000)
                     button.click(force=True)
 
             else:
 
                 def click(group: Any = group, k: int = k) -> None:
-                    options = plot.locator(
-                        "g.updatemenu-dropdown-button-group g.updatemenu-dropdown-button"
-                    )
-                    # The list of the menu used before must be gone first, or its
-                    # entries would be taken for this menu's. Then open the list; on a
-                    # loaded machine it can take a while to draw, and a second click on
-                    # the header would close it again.
-                    with contextlib.suppress(Error):
-                        options.first.wait_for(state="detached", timeout=3000)
+                    # Open the list; on a loaded machine it can take a while to draw,
+                    # and a second click on the header would close it again.
                     for _ in range(3):
                         group.locator("g.updatemenu-header").click(force=True)
                         with contextlib.suppress(Error):
