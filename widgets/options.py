@@ -95,31 +95,36 @@ def flag(title: str, place: Mapping[str, Any], narrow: Mapping[str, Any] | None 
 
 
 def _flatten(value: Any, prefix: Path = ()) -> dict[Path, Any]:
-    """Nested dicts as ``{path: leaf}``; lists and scalars are leaves.
-
-    At the top of a layout, annotations and shapes are taken item by item, named as
-    plotly's relayout names them (``annotations[0].text``), with ``#items`` holding
-    how many there are, so a change in their number is seen.
-    """
+    """Nested dicts as ``{path: leaf}``; lists and scalars are leaves."""
     if not isinstance(value, dict):
         return {prefix: value}
     flat: dict[Path, Any] = {}
     for key, inner in value.items():
-        if prefix == ("layout",) and key in SKIPPED_LAYOUT:
-            continue
-        if prefix == ("layout",) and key in ITEM_LISTS:
-            flat[(key, "#items")] = len(inner)
-            for i, item in enumerate(inner):
+        flat |= _flatten(inner, (*prefix, key))
+    return flat
+
+
+def _flatten_layout(layout: dict[str, Any]) -> dict[Path, Any]:
+    """The layout as ``{path: leaf}``, controls left out; annotations and shapes item by item.
+
+    An item's paths read ``annotations[0]``, ``text``, as plotly's relayout names them;
+    ``#items`` holds how many there are, so a change in their number is seen.
+    """
+    flat: dict[Path, Any] = {}
+    for key, value in layout.items():
+        if key in ITEM_LISTS:
+            flat[(key, "#items")] = len(value)
+            for i, item in enumerate(value):
                 flat |= _flatten(item, (f"{key}[{i}]",))
-        else:
-            flat |= _flatten(inner, (*prefix, key) if prefix != ("layout",) else (key,))
+        elif key not in SKIPPED_LAYOUT:
+            flat |= _flatten(value, (key,))
     return flat
 
 
 def _parts(fig: Any) -> tuple[list[dict[Path, Any]], dict[Path, Any]]:
     """A figure as flat trace dicts and a flat layout dict (controls left out)."""
     plain = fig.to_plotly_json()
-    return [_flatten(trace) for trace in plain["data"]], _flatten(plain["layout"], ("layout",))
+    return [_flatten(trace) for trace in plain["data"]], _flatten_layout(plain["layout"])
 
 
 @dataclass
@@ -154,8 +159,9 @@ def _changes(name: str, base: Any, variants: Sequence[Any]) -> _Changes:
             )
         for i, (old, new) in enumerate(zip(base[0], variant_traces, strict=True)):
             differ = _differ(old, new)
-            traces |= {i} if differ else set()
-            trace_paths |= differ
+            if differ:
+                traces.add(i)
+                trace_paths |= differ
         layout_paths |= _differ(base[1], variant_layout)
     counted = [path[0] for path in layout_paths if path[-1] == "#items"]
     if counted:
