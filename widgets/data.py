@@ -124,13 +124,11 @@ def _parse(text: str, kind: Any) -> Any:
         raise ValueError(f"expected a number such as 12 or 3.5, got {text!r}")
     if kind is Cites:
         keys = Cites(key.strip() for key in text.split(";") if key.strip())
+        if not keys:
+            raise ValueError("is empty but required (a references.bib key)")
         unknown = [key for key in keys if key not in bib_keys()]
-        if not keys or unknown:
-            raise ValueError(
-                f"cites {unknown}, which are not in references.bib"
-                if unknown
-                else "is empty but required (a references.bib key)"
-            )
+        if unknown:
+            raise ValueError(f"cites {unknown}, which are not in references.bib")
         return keys
     if not text:
         raise ValueError("is empty but required")
