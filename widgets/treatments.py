@@ -445,9 +445,7 @@ def app() -> Any:
     """Live version: the forest plot's type and sort, then the sample-size controls."""
     import ipywidgets as w
 
-    forest = FOREST.app(
-        "Treatment outcomes: share improved", {"treatment_type": ALL, "sort": "proportion"}
-    )
+    forest = FOREST.app("Treatment outcomes: share improved")
     title = "How sure can we be? Sample size and the 95% interval"
-    size = SAMPLE_SIZE.app(title, {"proportion": 0.8, "n": 35}, render=SizeView)
+    size = SAMPLE_SIZE.app(title, {"n": 35}, render=SizeView)
     return w.VBox([forest, size])
