@@ -74,14 +74,15 @@ class BookFigure(go.Figure):
         """The plotted numbers: ``(columns, rows)``."""
         return self._columns, self._rows
 
-    def element_id(self) -> str:
-        """A stable id derived from the figure's content (no random UUIDs)."""
-        digest = hashlib.sha1(self.to_json().encode("utf-8")).hexdigest()
+    def element_id(self, text: str | None = None) -> str:
+        """A stable id derived from the figure's content (``text``: its JSON, if at hand)."""
+        digest = hashlib.sha1((text or self.to_json()).encode("utf-8")).hexdigest()
         return f"bm-{digest[:12]}"
 
     def to_book_html(self) -> str:
         """The figure as the static book shows it."""
-        element = self.element_id()
+        text = self.to_json()  # serialised once: for the id and the dark colours
+        element = self.element_id(text)
         height = self.layout.height or 450
         plot = pio.to_html(
             self,
@@ -94,7 +95,7 @@ class BookFigure(go.Figure):
             validate=False,
         )
         return (
-            f'<figure class="bm-figure" aria-label="{html.escape(self.alt)}"{self._variants()}>'
+            f'<figure class="bm-figure" aria-label="{html.escape(self.alt)}"{self._variants(text)}>'
             f"{plot}"
             f'<figcaption class="bm-caption">{html.escape(self.caption)}</figcaption>'
             f'<details class="bm-alt"><summary>Text description and data</summary>'
@@ -102,14 +103,17 @@ class BookFigure(go.Figure):
             "</figure>"
         )
 
-    def dark_colours(self) -> dict[str, str]:
-        """The light-to-dark colour swaps (:data:`style.DARK`) that apply to this figure."""
-        text = self.to_json() + json.dumps(self.narrow or {})
+    def dark_colours(self, text: str | None = None) -> dict[str, str]:
+        """The light-to-dark colour swaps (:data:`style.DARK`) that apply to this figure.
+
+        ``text``: the figure's JSON, if at hand; the narrow variant is searched too.
+        """
+        text = (text or self.to_json()) + json.dumps(self.narrow or {})
         return {light: dark for light, dark in style.DARK.items() if f'"{light}"' in text}
 
-    def _variants(self) -> str:
+    def _variants(self, text: str) -> str:
         """Data attributes for the page script: dark colours, narrow layout, plot config."""
-        attributes = {"data-dark": self.dark_colours(), "data-config": PLOT_CONFIG}
+        attributes = {"data-dark": self.dark_colours(text), "data-config": PLOT_CONFIG}
         if self.narrow is not None:
             attributes["data-narrow"] = self.narrow
         return "".join(
