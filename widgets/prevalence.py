@@ -35,7 +35,6 @@ POPULATIONS: tuple[str, ...] = (
 COLOUR_BY: dict[str, tuple[str, ...]] = {"definition": DEFINITIONS, "population": POPULATIONS}
 #: Sort orders offered by the sort buttons: argument value -> button label.
 SORTS: dict[str, str] = {sort: f"By {sort}" for sort in ("year", "percent", *COLOUR_BY)}
-GREY = "#595959"
 RANGE_NAME = "Range given without a source"
 
 
@@ -206,13 +205,13 @@ def draw(
                 name=RANGE_NAME,
                 hovertext=[text for row in ranges for text in (_hover(row), _hover(row), None)],
                 hoverinfo="text",
-                line={"color": GREY, "dash": "dash", "width": 2},
-                marker={"symbol": "line-ns-open", "size": 12, "color": GREY},
+                line={"color": style.GREY, "dash": "dash", "width": 2},
+                marker={"symbol": "line-ns-open", "size": 12, "color": style.GREY},
             )
         )
     open_key = f"Open{'' if narrow else ' marker'}: n not given, no interval"
-    traces += [legend_key(FILLED_KEY[narrow], "circle", GREY)]
-    traces += [legend_key(open_key, "circle-open", GREY)]
+    traces += [legend_key(FILLED_KEY[narrow], "circle", style.GREY)]
+    traces += [legend_key(open_key, "circle-open", style.GREY)]
     table = [[cell(row) for cell in TABLE.values()] for row in rows]
     fig = BookFigure(data=traces, columns=tuple(TABLE), rows=table, **_describe(rows))
     if sort == "year":

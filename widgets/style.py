@@ -23,6 +23,7 @@ SYMBOLS = ("circle", "diamond", "square", "triangle-up", "cross", "x", "star", "
 TEXT = "#1a1a1a"
 GRID = "#d9d9d9"
 PAPER = "#ffffff"
+GREY = "#595959"  # legend keys and range lines
 
 #: Dark mode: each light colour a figure uses and the colour that replaces it when the
 #: reader's page is dark (the browser swaps them; see ``_static/backmice-figures.js``).
@@ -38,7 +39,7 @@ DARK: dict[str, str] = {
     TEXT: "#ced6dd",
     "#000000": "#f3f4f5",
     GRID: "#3b4350",
-    "#595959": "#a9b1ba",  # legend keys and range lines
+    GREY: "#a9b1ba",
     "#555555": "#8d96a0",  # bone outlines
     "#eeeeee": "#29313d",  # bone
     "#f5f5f5": "#222832",  # sacrum

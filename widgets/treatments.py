@@ -39,7 +39,6 @@ SORTS: dict[str, str] = {"proportion": "By proportion", "n": "By n", "year": "By
 PROPORTIONS: tuple[float, ...] = tuple(round(0.5 + 0.05 * i, 2) for i in range(10))
 #: Study sizes on the sample-size figure's x axis: about 30 points from 3 to 1000.
 N_GRID: tuple[int, ...] = tuple(sorted({round(3 * (1000 / 3) ** (i / 29)) for i in range(30)}))
-GREY = "#595959"
 QUIET = {"showlegend": False, "hoverinfo": "skip"}  # a trace without legend entry or hover
 
 
@@ -237,11 +236,11 @@ def draw_forest(
     for kind in (k for k in TYPES if any(r.type == k for r in rows)):
         traces += _type_traces(rows, kind, sort, treatment_type in (ALL, kind))
     design = {"legendgroup": "evidence", "legendgrouptitle": {"text": "Study design"}}
-    traces += [legend_key(*key, GREY, **design) for key in DESIGN_SYMBOLS.items()]
+    traces += [legend_key(*key, style.GREY, **design) for key in DESIGN_SYMBOLS.items()]
     hollow = (
         "Open: n per arm not given" if narrow else "Open marker: n per arm not given, no interval"
     )
-    traces.append(legend_key(hollow, "diamond-open", GREY, legendgroup="evidence"))
+    traces.append(legend_key(hollow, "diamond-open", style.GREY, legendgroup="evidence"))
     table = [tuple(getattr(r, a) for a in FOREST_TABLE.values()) for r in sort_order(rows, sort)]
     fig = BookFigure(traces, columns=FOREST_COLUMNS, rows=table[::-1], **_forest_texts(rows))
     percent_layout(
