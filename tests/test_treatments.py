@@ -215,7 +215,7 @@ def test_forest_has_every_improvement_row_and_a_matching_table():
     rows = treatments.outcomes("improved")
     assert sorted(y for t in _type_traces(fig) for y in t.y) == sorted(r.tick for r in rows)
     columns, table = fig.table
-    assert columns == treatments.FOREST_COLUMNS
+    assert columns == tuple(treatments.FOREST_TABLE)
     assert len(table) == len(rows)
     motyka = next(r for r in table if r[0] == "Motyka et al.")
     low, high = wilson_interval(31, 35)

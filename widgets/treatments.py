@@ -110,7 +110,6 @@ FOREST_TABLE: dict[str, str] = {
     "Note": "note",
     "Source": "source",
 }
-FOREST_COLUMNS = tuple(FOREST_TABLE)
 
 
 def load() -> list[OutcomeRow]:
@@ -237,12 +236,10 @@ def draw_forest(
         traces += _type_traces(rows, kind, sort, treatment_type in (ALL, kind))
     design = {"legendgroup": "evidence", "legendgrouptitle": {"text": "Study design"}}
     traces += [legend_key(*key, style.GREY, **design) for key in DESIGN_SYMBOLS.items()]
-    hollow = (
-        "Open: n per arm not given" if narrow else "Open marker: n per arm not given, no interval"
-    )
-    traces.append(legend_key(hollow, "diamond-open", style.GREY, legendgroup="evidence"))
+    hollow = ("Open marker: n per arm not given, no interval", "Open: n per arm not given")
+    traces.append(legend_key(hollow[narrow], "diamond-open", style.GREY, legendgroup="evidence"))
     table = [tuple(getattr(r, a) for a in FOREST_TABLE.values()) for r in sort_order(rows, sort)]
-    fig = BookFigure(traces, columns=FOREST_COLUMNS, rows=table[::-1], **_forest_texts(rows))
+    fig = BookFigure(traces, columns=tuple(FOREST_TABLE), rows=table[::-1], **_forest_texts(rows))
     percent_layout(
         fig,
         len(rows),
@@ -288,18 +285,12 @@ def _size_traces(proportion: float, sizes: dict[int, list[str]], n: int | None) 
     shade = {"fill": "tonexty", "fillcolor": "rgba(0, 114, 178, 0.18)"}
     bars_x = [x for k in sizes for x in (k, k, None)]  # a vertical interval at each size
     bars_y = [y for k in sizes for y in (*_limits(proportion, k), None)]
+    bar = {"line_width": 3, "hovertemplate": hover}
     traces = [
         _line(grid, low, "Lower limit", blue, showlegend=False, hovertemplate=lower),
         _line(grid, high, "95% Wilson interval", blue, hovertemplate=upper, **shade),
         _line(grid, flat, "Observed share improved", ink, line_dash="dash", hoverinfo="skip"),
-        _line(
-            bars_x,
-            bars_y,
-            "Interval at a study size in the forest plot",
-            vermilion,
-            line_width=3,
-            hovertemplate=hover,
-        ),
+        _line(bars_x, bars_y, "Interval at a study size in the forest plot", vermilion, **bar),
         go.Scatter(
             x=list(sizes),
             y=[centre] * len(sizes),
@@ -322,10 +313,11 @@ def _size_traces(proportion: float, sizes: dict[int, list[str]], n: int | None) 
             labels[max(labels)] += f", {size}"
         else:
             labels[size] = str(size)
-    text = {"mode": "text", "text": list(labels.values()), "textfont": {"size": 11, "color": ink}}
+    text = {"x": list(labels), "y": [104] * len(labels), "text": list(labels.values())}
+    font = {"size": 11, "color": ink}
     return [
         *traces,
-        go.Scatter(x=list(labels), y=[104] * len(labels), name="Study sizes (n)", **text, **QUIET),
+        go.Scatter(mode="text", name="Study sizes (n)", textfont=font, **text, **QUIET),
     ]
 
 
