@@ -129,9 +129,7 @@ def load() -> list[PrevalenceRow]:
 
 def _hover(row: PrevalenceRow) -> str:
     """Hover text: what was counted, in whom, how, and the citation."""
-    ci = "no interval: n not reported"
-    if row.interval is not None:
-        ci = "{:.0f}–{:.0f}%".format(*row.interval)
+    ci = "{:.0f}–{:.0f}%".format(*row.interval) if row.interval else "no interval: n not reported"
     text = (
         f"<b>{row.study} {row.year}</b> ({row.label})<br>Reported: {row.reported}<br>"
         f"95% Wilson interval: {ci}<br>Population: {row.population}; setting: {row.setting}<br>"

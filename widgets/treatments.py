@@ -315,10 +315,8 @@ def _size_traces(proportion: float, sizes: dict[int, list[str]], n: int | None) 
             labels[size] = str(size)
     text = {"x": list(labels), "y": [104] * len(labels), "text": list(labels.values())}
     font = {"size": 11, "color": ink}
-    return [
-        *traces,
-        go.Scatter(mode="text", name="Study sizes (n)", textfont=font, **text, **QUIET),
-    ]
+    traces.append(go.Scatter(mode="text", name="Study sizes (n)", textfont=font, **text, **QUIET))
+    return traces
 
 
 def interval_text(proportion: float, n: int) -> str:
