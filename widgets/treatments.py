@@ -7,6 +7,7 @@ Wilson 95% intervals are computed from the counts (:mod:`widgets.stats`), never 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any, Literal
 
 import plotly.graph_objects as go
@@ -86,29 +87,24 @@ class OutcomeRow(data.StudyRow):
         """The Wilson 95% interval (fractions), where ``n`` is known."""
         return None if self.n is None else wilson_interval(self.events, self.n)
 
-    @property
-    def interval_percent(self) -> str | None:
-        """The Wilson 95% interval in percent, e.g. ``73.9–95.0``, where ``n`` is known."""
-        return self.interval and "{:.1f}–{:.1f}".format(*(100 * e for e in self.interval))
 
-
-#: The forest plot's data table: column title -> row attribute.
-FOREST_TABLE: dict[str, str] = {
-    "Study": "study",
-    "Year": "year",
-    "Treatment": "treatment",
-    "Type": "type",
-    "Condition": "condition",
-    "Outcome": "outcome",
-    "Design": "evidence",
-    "n": "n",
-    "Improved": "events",
-    "Improved %": "share",
-    "Wilson 95% CI %": "interval_percent",
-    "Count derived from a %": "derived",
-    "Follow-up": "followup",
-    "Note": "note",
-    "Source": "source",
+#: The forest plot's data table: column title -> the cell of one row.
+FOREST_TABLE: dict[str, Callable[[OutcomeRow], Any]] = {
+    "Study": lambda r: r.study,
+    "Year": lambda r: r.year,
+    "Treatment": lambda r: r.treatment,
+    "Type": lambda r: r.type,
+    "Condition": lambda r: r.condition,
+    "Outcome": lambda r: r.outcome,
+    "Design": lambda r: r.evidence,
+    "n": lambda r: r.n,
+    "Improved": lambda r: r.events,
+    "Improved %": lambda r: r.share,
+    "Wilson 95% CI %": lambda r: r.interval and "–".join(f"{100 * e:.1f}" for e in r.interval),
+    "Count derived from a %": lambda r: r.derived,
+    "Follow-up": lambda r: r.followup,
+    "Note": lambda r: r.note,
+    "Source": lambda r: r.source,
 }
 
 
@@ -238,7 +234,7 @@ def draw_forest(
     traces += [legend_key(*key, style.GREY, **design) for key in DESIGN_SYMBOLS.items()]
     hollow = ("Open marker: n per arm not given, no interval", "Open: n per arm not given")
     traces.append(legend_key(hollow[narrow], "diamond-open", style.GREY, legendgroup="evidence"))
-    table = [tuple(getattr(r, a) for a in FOREST_TABLE.values()) for r in sort_order(rows, sort)]
+    table = [tuple(cell(r) for cell in FOREST_TABLE.values()) for r in sort_order(rows, sort)]
     fig = BookFigure(traces, columns=tuple(FOREST_TABLE), rows=table[::-1], **_forest_texts(rows))
     percent_layout(
         fig,
