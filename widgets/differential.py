@@ -104,13 +104,11 @@ class CellRow(Model):
 
     def check(self) -> None:
         """``basis`` is ``cited`` exactly when ``source`` holds a key."""
-        cited = self.basis == CITED
-        problem = (
-            f"basis is {TEACHING!r}, so source must be empty (use basis 'cited' for a citation)"
-        )
-        if cited:
-            problem = "basis is 'cited' but no source is given"
-        require((self.source is not None) == cited, "source", problem)
+        if self.basis == CITED:
+            require(self.source is not None, "source", "basis is 'cited' but no source is given")
+        else:
+            why = f"basis is {TEACHING!r}, so source must be empty (use 'cited' for a citation)"
+            require(self.source is None, "source", why)
 
 
 Cells = dict[tuple[str, str], CellRow]  # rows keyed by (condition, feature)
@@ -229,14 +227,13 @@ def draw(finding: str = NO_FINDING, narrow: bool = False) -> BookFigure:
         fit = f"{sum(bright)} of {len(CONDITIONS)} conditions fit (▶ bold rows)"
         status = f"Finding: <b>{FEATURES[finding][0]}</b> —{gap}{fit}"
     labels = [ROW_LABELS[c] or style.wrap_hover(c, 18) for c in CONDITIONS]
+    ticks = [f"<b>▶ {t}</b>" if chosen and on else t for t, on in zip(labels, bright, strict=True)]
     column = list(FEATURES).index(finding) if chosen else 0
     small, text = (9, 10) if narrow else (12, 13)  # font sizes of labels and notes
-    educational = (
-        f"<b>Educational, not diagnostic</b> —{gap}see a clinician about any lump or pain."
-    )
+    warning = f"<b>Educational, not diagnostic</b> —{gap}see a clinician about any lump or pain."
     key = f"* {TEACHING} (no citation).{gap}Hover a cell for its basis."
     # text, pixels above the matrix (below it if negative), font size
-    notes = [(status, 142, text), (educational, -44, text), (key, -74 if narrow else -66, small)]
+    notes = [(status, 142, text), (warning, -44, text), (key, -74 if narrow else -66, small)]
     axis = {"tickfont": {"size": small}, "showgrid": False, "fixedrange": True}
     fig.update_layout(
         template=style.template(),
@@ -254,10 +251,7 @@ def draw(finding: str = NO_FINDING, narrow: bool = False) -> BookFigure:
         yaxis={
             **axis,
             "tickvals": list(CONDITIONS),
-            "ticktext": [
-                f"<b>▶ {t}</b>" if chosen and fit else t
-                for t, fit in zip(labels, bright, strict=True)
-            ],
+            "ticktext": ticks,
             "autorange": "reversed",
             "automargin": not narrow,
         },
