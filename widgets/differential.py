@@ -145,10 +145,8 @@ def rank(findings: Sequence[str]) -> list[tuple[str, int]]:
 def _hover(row: CellRow) -> str:
     """Hover text for one cell: level, basis and note (the template adds the rest)."""
     basis = "<br>".join(map(citation, row.source or ())) or f"{TEACHING} * (no citation)"
-    parts = [f"Level: <b>{row.level}</b>", f"Basis: {basis}"]
-    if row.note:
-        parts.append(style.wrap_hover(html.escape(row.note, quote=False)))
-    return "<br>".join(parts)
+    note = "<br>" + style.wrap_hover(html.escape(row.note, quote=False)) if row.note else ""
+    return f"Level: <b>{row.level}</b><br>Basis: {basis}{note}"
 
 
 def _traces(cells: Cells, finding: str, size: int) -> tuple[list[go.Trace], list[bool]]:

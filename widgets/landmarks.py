@@ -199,7 +199,7 @@ def draw_map(
     rows = load()
     midline = [r for r in rows if r.reference == "midline"]
     shown = [r for r in midline if study in (ALL, r.study)]
-    heights = [pelvis.ROW_BASE + (len(shown) - 1 - i) * pelvis.ROW_STEP for i in range(len(shown))]
+    heights = [pelvis.ROW_BASE + i for i in reversed(range(len(shown)))]
     crossings = [round(r.centre / 10, 2) for r in shown]
     layers = {"nerves": nerves, "tunnel": tunnel, "back_mice": back_mice}
     low, high = tunnel_span(rows)
