@@ -1,7 +1,6 @@
 """Differential-diagnosis explorer: which conditions fit a presenting finding (chapter 3).
 
-``data/differential.csv`` holds, per condition × finding, the ``level`` of fit and its
-``basis``: ``cited`` (references.bib keys in ``source``) or general clinical teaching.
+One row of ``data/differential.csv`` per condition × finding (:class:`CellRow`).
 :func:`rank` adds up :data:`SCORES`, a teaching device: educational, not diagnostic.
 """
 

@@ -25,7 +25,6 @@ KINDS: tuple[str, ...] = ("cadaver", "clinical")
 SPREAD_LABELS: tuple[str, ...] = ("SD", "±")  # the spread as printed: an SD, or a bare ±
 ALL = "All studies"
 REFERENCE_LABELS: dict[str, str] = {"midline": "the midline", "psis": "the PSIS"}
-#: Plotting groups: the four branch values, plus the clinical criterion on its own.
 GROUPS: tuple[str, ...] = (*BRANCHES, "clinical")
 GROUP_LABELS: dict[str, str] = {
     **{branch: f"{branch.capitalize()} branch" for branch in BRANCHES[:3]},
@@ -355,10 +354,8 @@ def draw_forest(reference: str = "midline", narrow: bool = False) -> BookFigure:
     return fig
 
 
-FROM_LABELS = tuple(f"From {REFERENCE_LABELS[ref]}" for ref in REFERENCES)
-FOREST = Interactive(
-    draw_forest, {"reference": Option(REFERENCES, "From", labels=FROM_LABELS, place=PLACE)}
-)
+FROM = Option(REFERENCES, "From", place=PLACE, fmt=lambda ref: f"From {REFERENCE_LABELS[ref]}")
+FOREST = Interactive(draw_forest, {"reference": FROM})
 
 
 def forest_figure(reference: str = "midline") -> BookFigure:
