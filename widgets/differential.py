@@ -195,7 +195,6 @@ def _texts(rows: list[CellRow], cells: Cells) -> dict[str, Any]:
             "mimic a back mouse: ++ typical, + possible, − atypical, ? unknown. "
             f"{sum(r.basis == CITED for r in rows)} of {len(rows)} cells cite a source (hover "
             "to see it); cells marked * rest on general clinical teaching, not on a citation. "
-            "Pick a presenting finding: conditions where it is typical or possible stay bright. "
             "Educational, not diagnostic: a lump or pain needs a clinician's examination."
         ),
         "alt": (
