@@ -82,13 +82,11 @@ def _zone(points: Points, label: tuple[int, str], hover: str, **trace: Any) -> g
     """A shaded closed polygon, labelled at vertex ``label[0]``, with its own hover text."""
     xs = [round(x, 2) for x, _ in points]
     ys = [round(y, 2) for _, y in points]
-    text = [""] * (len(xs) + 1)
-    text[label[0]] = label[1]
     return go.Scatter(
         x=[*xs, xs[0]],
         y=[*ys, ys[0]],
         mode="lines+text",
-        text=text,
+        text=[label[1] if i == label[0] else "" for i in range(len(xs) + 1)],
         textposition="bottom center",
         textfont={"size": 12, "color": style.TEXT},
         fill="toself",
