@@ -1,7 +1,6 @@
 """Differential-diagnosis explorer: which conditions fit a presenting finding (chapter 3).
 
-``data/differential.csv`` holds, per condition × finding, the ``level`` of fit and its
-``basis``: ``cited`` (references.bib keys in ``source``) or general clinical teaching.
+One row of ``data/differential.csv`` per condition × finding (:class:`CellRow`).
 :func:`rank` adds up :data:`SCORES`, a teaching device: educational, not diagnostic.
 """
 
@@ -104,13 +103,11 @@ class CellRow(Model):
 
     def check(self) -> None:
         """``basis`` is ``cited`` exactly when ``source`` holds a key."""
-        cited = self.basis == CITED
-        problem = (
-            f"basis is {TEACHING!r}, so source must be empty (use basis 'cited' for a citation)"
-        )
-        if cited:
-            problem = "basis is 'cited' but no source is given"
-        require((self.source is not None) == cited, "source", problem)
+        if self.basis == CITED:
+            require(self.source is not None, "source", "basis is 'cited' but no source is given")
+        else:
+            why = f"basis is {TEACHING!r}, so source must be empty (use 'cited' for a citation)"
+            require(self.source is None, "source", why)
 
 
 Cells = dict[tuple[str, str], CellRow]  # rows keyed by (condition, feature)
@@ -147,10 +144,8 @@ def rank(findings: Sequence[str]) -> list[tuple[str, int]]:
 def _hover(row: CellRow) -> str:
     """Hover text for one cell: level, basis and note (the template adds the rest)."""
     basis = "<br>".join(map(citation, row.source or ())) or f"{TEACHING} * (no citation)"
-    parts = [f"Level: <b>{row.level}</b>", f"Basis: {basis}"]
-    if row.note:
-        parts.append(style.wrap_hover(html.escape(row.note, quote=False)))
-    return "<br>".join(parts)
+    note = "<br>" + style.wrap_hover(html.escape(row.note, quote=False)) if row.note else ""
+    return f"Level: <b>{row.level}</b><br>Basis: {basis}{note}"
 
 
 def _traces(cells: Cells, finding: str, size: int) -> tuple[list[go.Trace], list[bool]]:
@@ -200,7 +195,6 @@ def _texts(rows: list[CellRow], cells: Cells) -> dict[str, Any]:
             "mimic a back mouse: ++ typical, + possible, − atypical, ? unknown. "
             f"{sum(r.basis == CITED for r in rows)} of {len(rows)} cells cite a source (hover "
             "to see it); cells marked * rest on general clinical teaching, not on a citation. "
-            "Pick a presenting finding: conditions where it is typical or possible stay bright. "
             "Educational, not diagnostic: a lump or pain needs a clinician's examination."
         ),
         "alt": (
@@ -229,14 +223,13 @@ def draw(finding: str = NO_FINDING, narrow: bool = False) -> BookFigure:
         fit = f"{sum(bright)} of {len(CONDITIONS)} conditions fit (▶ bold rows)"
         status = f"Finding: <b>{FEATURES[finding][0]}</b> —{gap}{fit}"
     labels = [ROW_LABELS[c] or style.wrap_hover(c, 18) for c in CONDITIONS]
+    ticks = [f"<b>▶ {t}</b>" if chosen and on else t for t, on in zip(labels, bright, strict=True)]
     column = list(FEATURES).index(finding) if chosen else 0
     small, text = (9, 10) if narrow else (12, 13)  # font sizes of labels and notes
-    educational = (
-        f"<b>Educational, not diagnostic</b> —{gap}see a clinician about any lump or pain."
-    )
+    warning = f"<b>Educational, not diagnostic</b> —{gap}see a clinician about any lump or pain."
     key = f"* {TEACHING} (no citation).{gap}Hover a cell for its basis."
     # text, pixels above the matrix (below it if negative), font size
-    notes = [(status, 142, text), (educational, -44, text), (key, -74 if narrow else -66, small)]
+    notes = [(status, 142, text), (warning, -44, text), (key, -74 if narrow else -66, small)]
     axis = {"tickfont": {"size": small}, "showgrid": False, "fixedrange": True}
     fig.update_layout(
         template=style.template(),
@@ -254,10 +247,7 @@ def draw(finding: str = NO_FINDING, narrow: bool = False) -> BookFigure:
         yaxis={
             **axis,
             "tickvals": list(CONDITIONS),
-            "ticktext": [
-                f"<b>▶ {t}</b>" if chosen and fit else t
-                for t, fit in zip(labels, bright, strict=True)
-            ],
+            "ticktext": ticks,
             "autorange": "reversed",
             "automargin": not narrow,
         },

@@ -25,7 +25,6 @@ KINDS: tuple[str, ...] = ("cadaver", "clinical")
 SPREAD_LABELS: tuple[str, ...] = ("SD", "±")  # the spread as printed: an SD, or a bare ±
 ALL = "All studies"
 REFERENCE_LABELS: dict[str, str] = {"midline": "the midline", "psis": "the PSIS"}
-#: Plotting groups: the four branch values, plus the clinical criterion on its own.
 GROUPS: tuple[str, ...] = (*BRANCHES, "clinical")
 GROUP_LABELS: dict[str, str] = {
     **{branch: f"{branch.capitalize()} branch" for branch in BRANCHES[:3]},
@@ -35,7 +34,6 @@ GROUP_LABELS: dict[str, str] = {
 SHORT_LABELS: dict[str, str] = {**GROUP_LABELS, "clinical": "Clinical criterion"}
 COLOURS: dict[str, str] = {g: style.colour(i) for g, i in zip(GROUPS, (0, 1, 2, 3, 7), strict=True)}
 SYMBOLS: dict[str, str] = {g: style.symbol(i) for g, i in zip(GROUPS, (0, 1, 2, 3, 6), strict=True)}
-MEDIAL_CADAVER = ("midline", "medial", "cadaver")  # the rows that span the tunnel zone
 FOREST_LEFT = 235  # px: room for the longest row label, the same for both references
 
 
@@ -116,7 +114,7 @@ def map_studies(rows: Sequence[CrossingRow] | None = None) -> tuple[str, ...]:
 def tunnel_span(rows: Sequence[CrossingRow] | None = None) -> tuple[float, float]:
     """Lowest and highest medial-branch crossing from the midline (mm), cadaver rows."""
     rows = load() if rows is None else rows
-    medial = [r.centre for r in rows if (r.reference, r.branch, r.kind) == MEDIAL_CADAVER]
+    medial = [r.centre for r in rows if (r.group, r.reference) == ("medial", "midline")]
     return min(medial), max(medial)
 
 
@@ -142,7 +140,7 @@ def _groups(rows: Sequence[CrossingRow], ys: Sequence[Any], scale: float) -> dic
     by_group: dict[str, list[Dot]] = {group: [] for group in GROUPS}
     for row, y in zip(rows, ys, strict=True):
         low, high = (None if edge is None else edge * scale for edge in row.bounds)
-        what = "Clinical criterion" if row.kind == "clinical" else GROUP_LABELS[row.group]
+        what = SHORT_LABELS[row.group]
         note = f"<br><i>{style.wrap_hover(row.note)}</i>" if row.note else ""
         cites = "<br>".join(citation(key) for key in row.source)
         hover = (
@@ -200,7 +198,7 @@ def draw_map(
     rows = load()
     midline = [r for r in rows if r.reference == "midline"]
     shown = [r for r in midline if study in (ALL, r.study)]
-    heights = [pelvis.ROW_BASE + (len(shown) - 1 - i) * pelvis.ROW_STEP for i in range(len(shown))]
+    heights = [pelvis.ROW_BASE + i for i in reversed(range(len(shown)))]
     crossings = [round(r.centre / 10, 2) for r in shown]
     layers = {"nerves": nerves, "tunnel": tunnel, "back_mice": back_mice}
     low, high = tunnel_span(rows)
@@ -307,11 +305,6 @@ def _forest_tick(row: CrossingRow, narrow: bool = False) -> str:
     return f"{row.study} · {row.size}<br><span style='font-size:11px'>{', '.join(flags)}</span>"
 
 
-def _short_value(row: CrossingRow) -> str:
-    """The value for the forest plot's right-hand column: :func:`value_text` without the note."""
-    return value_text(row).split(" mm")[0] + (" (range)" if row.is_range else "")
-
-
 def draw_forest(reference: str = "midline", narrow: bool = False) -> BookFigure:
     """The forest plot for one reference point (no controls); ``narrow``: for a phone."""
     rows = load()
@@ -340,7 +333,9 @@ def draw_forest(reference: str = "midline", narrow: bool = False) -> BookFigure:
     these, where = by_ref[reference], REFERENCE_LABELS[reference]
     axis = {"tickvals": list(range(len(these))), "range": [len(these) - 0.5, -0.5]}
     axis |= {"tickfont": {"size": 12}, "showgrid": False, "automargin": False}
-    ticks, values = [_forest_tick(r, narrow) for r in these], [_short_value(r) for r in these]
+    ticks = [_forest_tick(r, narrow) for r in these]
+    # the right-hand column: the value without its note
+    values = [value_text(r).split(" mm")[0] + " (range)" * r.is_range for r in these]
     font = {"size": 11 if narrow else 12}
     note = {"text": "mean ± (mm)", "xanchor": "left", "yanchor": "bottom", "visible": not narrow}
     _layout(
@@ -359,10 +354,8 @@ def draw_forest(reference: str = "midline", narrow: bool = False) -> BookFigure:
     return fig
 
 
-FROM_LABELS = tuple(f"From {REFERENCE_LABELS[ref]}" for ref in REFERENCES)
-FOREST = Interactive(
-    draw_forest, {"reference": Option(REFERENCES, "From", labels=FROM_LABELS, place=PLACE)}
-)
+FROM = Option(REFERENCES, "From", place=PLACE, fmt=lambda ref: f"From {REFERENCE_LABELS[ref]}")
+FOREST = Interactive(draw_forest, {"reference": FROM})
 
 
 def forest_figure(reference: str = "midline") -> BookFigure:

@@ -30,11 +30,9 @@ SACRUM: Points = _outline("-3.4,0.5 3.4,0.5 3.8,-1.5 3,-5 1.2,-8.5 -1.2,-8.5 -3,
 PSIS: tuple[float, float] = CREST[0]
 X_RANGE: tuple[float, float] = (-4.5, 17.8)
 Y_RANGE: tuple[float, float] = (-9.8, 15.6)
-ROW_BASE = 6.6  # height of the lowest row of markers, above the crest
-ROW_STEP = 1.0
+ROW_BASE = 6.6  # height of the lowest row of markers, above the crest; rows 1 cm apart
 LABEL_X = 10.0  # where the row labels start, right of every error bar
 NERVE_TOP = 15.0
-NERVE_END = -9.0
 
 
 def crest_height(x_cm: float) -> float:
@@ -84,13 +82,11 @@ def _zone(points: Points, label: tuple[int, str], hover: str, **trace: Any) -> g
     """A shaded closed polygon, labelled at vertex ``label[0]``, with its own hover text."""
     xs = [round(x, 2) for x, _ in points]
     ys = [round(y, 2) for _, y in points]
-    text = [""] * (len(xs) + 1)
-    text[label[0]] = label[1]
     return go.Scatter(
         x=[*xs, xs[0]],
         y=[*ys, ys[0]],
         mode="lines+text",
-        text=text,
+        text=[label[1] if i == label[0] else "" for i in range(len(xs) + 1)],
         textposition="bottom center",
         textfont={"size": 12, "color": style.TEXT},
         fill="toself",
@@ -109,10 +105,10 @@ def traces(span: Sequence[float], crest_x: list[float], shown: dict[str, bool]) 
     band = [(x, crest_height(x) + d) for d, side in ((0.55, xs), (-0.55, xs[::-1])) for x in side]
     x: list[float | None] = []
     y: list[float | None] = []
-    for at in crest_x:
+    for at in crest_x:  # each nerve from the top of the plot, over the crest, to its end
         crest = round(crest_height(at), 2)
         x += [at, at, round(at + 0.7, 2), round(at + 1.5, 2), None]
-        y += [NERVE_TOP, crest, round(crest - 3.5, 2), NERVE_END, None]
+        y += [NERVE_TOP, crest, round(crest - 3.5, 2), -9.0, None]
     psis = {"size": 11, "symbol": "hexagon-open", "color": style.TEXT, "line": {"width": 2}}
     course = {"color": style.colour(4), "width": 1.5, "shape": "spline", "smoothing": 0.5}
     return [
