@@ -55,6 +55,10 @@ class RowError(ValueError):
 class Cites(tuple):
     """One or more ``references.bib`` keys, written ``key1;key2`` in a cell."""
 
+    def lines(self) -> str:
+        """The short citations (:func:`citation`), one per line of hover text."""
+        return "<br>".join(map(citation, self))
+
 
 @functools.cache
 def bib_keys(path: Path | None = None) -> frozenset[str]:

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from . import style
 from .checks import check_subset
-from .data import Cites, DataError, Model, citation, load_rows, require, row_model
+from .data import Cites, DataError, Model, load_rows, require, row_model
 from .forest import legend_key
 from .options import Interactive, Option
 from .render import BookFigure
@@ -143,7 +143,7 @@ def rank(findings: Sequence[str]) -> list[tuple[str, int]]:
 
 def _hover(row: CellRow) -> str:
     """Hover text for one cell: level, basis and note (the template adds the rest)."""
-    basis = "<br>".join(map(citation, row.source or ())) or f"{TEACHING} * (no citation)"
+    basis = row.source.lines() if row.source else f"{TEACHING} * (no citation)"
     note = "<br>" + style.wrap_hover(html.escape(row.note, quote=False)) if row.note else ""
     return f"Level: <b>{row.level}</b><br>Basis: {basis}{note}"
 

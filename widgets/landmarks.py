@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from . import pelvis, style
 from .checks import check_choice
-from .data import Cites, Model, between, citation, field, load_rows, require, row_model
+from .data import Cites, Model, between, field, load_rows, require, row_model
 from .forest import Dot, dots
 from .options import Interactive, Option, flag
 from .render import BookFigure
@@ -142,10 +142,9 @@ def _groups(rows: Sequence[CrossingRow], ys: Sequence[Any], scale: float) -> dic
         low, high = (None if edge is None else edge * scale for edge in row.bounds)
         what = SHORT_LABELS[row.group]
         note = f"<br><i>{style.wrap_hover(row.note)}</i>" if row.note else ""
-        cites = "<br>".join(citation(key) for key in row.source)
         hover = (
             f"<b>{row.study}</b> · {what}<br>From {REFERENCE_LABELS[row.reference]}: "
-            f"{value_text(row)}<br>{row.size} · {row.kind} study{note}<br>{cites}"
+            f"{value_text(row)}<br>{row.size} · {row.kind} study{note}<br>{row.source.lines()}"
         )
         dot = Dot(row.centre * scale, y, low, high, hover, SYMBOLS[row.group], row.is_range)
         by_group[row.group].append(dot)

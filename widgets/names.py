@@ -8,7 +8,7 @@ from typing import Any, Literal
 import plotly.graph_objects as go
 
 from . import style
-from .data import Cites, Model, between, citation, field, load_rows, row_model
+from .data import Cites, Model, between, field, load_rows, row_model
 from .options import Interactive, Option
 from .render import BookFigure
 
@@ -67,8 +67,7 @@ def _trace(rows: list[NameRow], index: int, opacity: float, narrow: bool) -> go.
         textposition=None if narrow else sides,
         textfont={"size": 12},
         hovertext=[
-            f"<b>{row.term}</b><br>{row.authors}, {row.year}<br>"
-            + "<br>".join(citation(key) for key in row.source)
+            f"<b>{row.term}</b><br>{row.authors}, {row.year}<br>" + row.source.lines()
             for row in members
         ],
         hoverinfo="text",

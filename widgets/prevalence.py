@@ -136,7 +136,7 @@ def _hover(row: PrevalenceRow) -> str:
         f"Counted: {row.definition} ({row.detail})<br>Method: {row.method}<br>"
         f"Confidence: {row.confidence}" + (f"<br>Note: {row.note}" if row.note else "")
     )
-    return "<br>".join([text, *map(data.citation, row.source)])
+    return f"{text}<br>{row.source.lines()}"
 
 
 def _dot(row: PrevalenceRow, symbol: str) -> Dot:

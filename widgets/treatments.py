@@ -161,7 +161,7 @@ def _dot(row: OutcomeRow) -> Dot:
         f"Design: {row.evidence}; confidence {row.confidence}",
         row.followup and f"Follow-up: {row.followup}",
         row.note and f"Note: {row.note}",
-        *map(data.citation, row.source),
+        row.source.lines(),
     ]
     low, high = (100 * edge for edge in row.interval) if row.interval else (None, None)
     text = "<br>".join(filter(None, hover))
