@@ -232,7 +232,6 @@ def draw(finding: str = NO_FINDING, narrow: bool = False) -> BookFigure:
     notes = [(status, 142, text), (warning, -44, text), (key, -74 if narrow else -66, small)]
     axis = {"tickfont": {"size": small}, "showgrid": False, "fixedrange": True}
     fig.update_layout(
-        template=style.template(),
         height=820 if narrow else 900,  # narrow: 270 + 350 + 200
         title=style.title("Which conditions fit a presenting finding?", narrow, y=0.985),
         xaxis={

@@ -107,7 +107,6 @@ def percent_layout(
         y |= {"tickmode": "array", "tickvals": list(narrow), "ticktext": list(narrow.values())}
         bottom += 60  # the legend wraps into more lines
     fig.update_layout(
-        template=style.template(),
         height=plot_height + TOP + bottom,
         title=style.title(title, narrow, xref="container", y=0.995),
         xaxis={

@@ -167,7 +167,6 @@ def _layout(fig: go.Figure, narrow: bool, title: str, margin: Sequence[int], **l
     """Layout of both figures: title, margins (top, bottom, left, right), legend at the foot."""
     legend = {"y": 0, "yref": "container", "yanchor": "bottom"}
     fig.update_layout(
-        template=style.template(),
         title=style.title(title, narrow, y=0.985),
         legend=legend | {"font": {"size": 11 if narrow else 12}} | layout.pop("legend", {}),
         margin=dict(zip("tblr", margin, strict=True)),

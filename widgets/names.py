@@ -105,7 +105,6 @@ def draw(discipline: str = ALL, era: str = "All years", narrow: bool = False) ->
     who = [f"{row.authors.split(' ')[0]} {row.year}" for row in rows]
     side = 10 if narrow else 20
     fig.update_layout(
-        template=style.template(),
         height=(330 + 40 * len(rows)) if narrow else (280 + 24 * len(rows)),
         title=style.title("Names for back mice over time", narrow, y=0.995),
         legend={"y": -0.05, "yanchor": "top", "font": {"size": 12 if narrow else 14}},

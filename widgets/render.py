@@ -49,7 +49,7 @@ def in_book_build() -> bool:
 
 
 class BookFigure(go.Figure):
-    """A plotly figure with its caption, alt text, data table and phone (narrow) layout."""
+    """A plotly figure in the book's template, with caption, alt text, data and phone layout."""
 
     caption = ""  # printed under the figure
     alt = ""  # a text alternative that says what the figure shows
@@ -65,6 +65,7 @@ class BookFigure(go.Figure):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.update_layout(template=style.template())
         self.caption, self.alt = caption, alt
         self._columns = tuple(str(column) for column in columns)
         self._rows = tuple(tuple(row) for row in rows)

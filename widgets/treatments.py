@@ -368,7 +368,6 @@ def draw_sample_size(
     x_title = f"Number of patients{'' if narrow else ' in the study'} (n, log scale)"
     ticks = [3, 5, 10, 20, 50, 100, 200, 500, 1000]
     fig.update_layout(
-        template=style.template(),
         height=600 if narrow else 560,
         title=style.title("How sample size limits certainty", narrow, xref="container", y=0.98),
         xaxis={"type": "log", "range": [math.log10(2.5), math.log10(1100)], "tickvals": ticks},
