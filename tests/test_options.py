@@ -218,6 +218,13 @@ def test_live_app_needs_a_start_for_an_option_without_default():
         treatments.SAMPLE_SIZE.app("A title")
 
 
+def test_live_app_needs_a_start_for_a_draw_argument_without_default():
+    only_checkboxes = Interactive(lambda picks: picks, {"picks": Option((1, 2), "P", "checkboxes")})
+    with pytest.raises(ValueError, match=r"argument 'defaults' .* \['picks'\]"):
+        only_checkboxes.app("A title")
+    assert only_checkboxes.app("A title", {"picks": (2,)}).result == (2,)
+
+
 def test_live_app_defaults_override_the_figure_defaults():
     app = treatments.FOREST.app("A title", {"sort": "n"})
     assert app.controls["sort"].value == "n"

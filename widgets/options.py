@@ -303,6 +303,7 @@ class Interactive:
         start = {
             name: parameter.default
             for name, parameter in inspect.signature(self.draw).parameters.items()
+            if parameter.default is not parameter.empty
         } | dict(defaults or {})
         unset = [name for name in self.options if start.get(name) is None]
         if unset:
