@@ -333,7 +333,7 @@ def draw_forest(reference: str = "midline", narrow: bool = False) -> BookFigure:
     axis |= {"tickfont": {"size": 12}, "showgrid": False, "automargin": False}
     ticks = [_forest_tick(r, narrow) for r in these]
     # the right-hand column: the value without its note
-    values = [value_text(r).split(" mm")[0] + " (range)" * r.is_range for r in these]
+    values = [value_text(r).split(" mm")[0] + (" (range)" if r.is_range else "") for r in these]
     font = {"size": 11 if narrow else 12}
     note = {"text": "mean ± (mm)", "xanchor": "left", "yanchor": "bottom", "visible": not narrow}
     _layout(
