@@ -2,7 +2,7 @@
 
 Each CSV's columns are the fields of one typed row model (a frozen ``attrs`` class
 in the topic module). :func:`load_rows` parses cells strictly by type with
-``cattrs`` (whole numbers, decimals, literal choices, ``references.bib`` keys),
+``cattrs`` (whole numbers, decimals, ISO dates, literal choices, ``references.bib`` keys),
 runs the attrs validators and the model's ``check()``, and reports every problem
 at once as ``data/X.csv, line N, field 'F': why`` (N: the line of the file). It
 also rejects repeated rows, repeated labels (``UNIQUE``) and non-UTF-8 bytes, and
@@ -18,6 +18,7 @@ import io
 import re
 import typing
 from collections.abc import Callable, Iterable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar, Literal, TypeVar
 
@@ -35,6 +36,7 @@ BIB_FILE = _HOME / "references.bib"
 _BIB_KEY = re.compile(r"^@\w+\s*\{\s*([^,\s]+)\s*,", re.MULTILINE)
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 T = TypeVar("T")
 
@@ -114,8 +116,21 @@ def _latex_to_text(text: str) -> str:
 # ---------------------------------------------------------------- cell parsing
 
 
+def parse_date(text: str) -> date:
+    """A calendar date written ``YYYY-MM-DD`` (no other ISO form, no time)."""
+    if not _ISO_DATE.fullmatch(text):
+        raise ValueError(f"expected a date written YYYY-MM-DD, got {text!r}")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a calendar date") from None
+
+
 def _parse(text: str, kind: Any) -> Any:
-    """One CSV cell as ``kind``: strict numbers, literal choices, bib keys; empty is None."""
+    """One CSV cell as ``kind``: strict numbers and dates, literal choices, bib keys.
+
+    An empty cell is None for an optional ``kind``.
+    """
     args = typing.get_args(kind)
     if type(None) in args:
         inner = next(arg for arg in args if arg is not type(None))
@@ -136,6 +151,8 @@ def _parse(text: str, kind: Any) -> Any:
         return keys
     if not text:
         raise ValueError("is empty but required")
+    if kind is date:
+        return parse_date(text)
     return kind(text) if kind in (int, float) else text
 
 
@@ -144,7 +161,7 @@ def _converter() -> cattrs.Converter:
     """A cattrs converter that parses every CSV cell strictly, by type (:func:`_parse`)."""
     converter = cattrs.Converter(detailed_validation=True, forbid_extra_keys=True)
     converter.register_structure_hook_func(lambda kind: not attrs.has(kind), _parse)
-    for kind in (int, float, str):  # cattrs' own hooks for these would win otherwise
+    for kind in (int, float, str, date):  # cattrs' own hooks for these would win otherwise
         converter.register_structure_hook(kind, _parse)
     return converter
 
