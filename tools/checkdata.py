@@ -6,11 +6,13 @@ traceback, and only the first one did. This check runs before Sphinx starts, rep
 files last, and exits 1 when there is any (so the last lines of a failed build name
 them).
 
-* **Data.** Every ``data/<topic>.csv`` must be read by a topic module
-  ``widgets/<topic>.py`` with a ``load()`` function. The file must be UTF-8 (the check
-  names the line of the first other byte), and ``load()`` must not raise: a
-  ``ValueError`` (``widgets.data.DataError`` is one) is reported with its message. The
-  check relies on nothing else in ``widgets``.
+* **Data.** Every ``data/<topic>.csv`` must be read by a module with a ``load()``
+  function: the topic module ``widgets/<topic>.py`` for a figure's numbers, or
+  ``_ext/backmice_<topic>.py`` for a record that the build shows rather than plots
+  (the review dates, the corrections). The file must be UTF-8 (the check names the
+  line of the first other byte), and ``load()`` must not raise: a ``ValueError``
+  (``widgets.data.DataError`` is one) is reported with its message. The check relies
+  on nothing else in ``widgets`` or ``_ext``.
 * **References.** ``references.bib`` must parse (pybtex, strict: a repeated key fails).
   The bibliography page turns some fields into links, so every ``url`` (and every
   ``\url{...}`` or ``\href{...}`` inside a field) must be an ``http(s)://`` address,
@@ -63,35 +65,53 @@ def _named(name: str, message: str) -> str:
     return message if message.startswith(name) else f"{name}: {message}"
 
 
+def data_loader(root: Path, topic: str) -> tuple[str, str] | None:
+    """The module that loads ``data/<topic>.csv`` and its file, or ``None`` if there is none.
+
+    A figure's topic module ``widgets/<topic>.py`` comes first; a record the build
+    shows is loaded by ``_ext/backmice_<topic>.py``.
+    """
+    if (root / "widgets" / f"{topic}.py").is_file():
+        return f"widgets.{topic}", f"widgets/{topic}.py"
+    if (root / "_ext" / f"backmice_{topic}.py").is_file():
+        return f"backmice_{topic}", f"_ext/backmice_{topic}.py"
+    return None
+
+
 def check_data_file(root: Path, path: Path) -> str | None:
     """The problem with one data file, naming it, or ``None`` when it loads."""
     name = f"data/{path.name}"
     encoding_problem = undecodable_line(path)
     if encoding_problem is not None:
         return f"{name}, {encoding_problem}"
-    topic = path.stem
-    if not (root / "widgets" / f"{topic}.py").is_file():
-        return f"{name}: no widgets/{topic}.py loads it, so nothing checks it"
+    loader = data_loader(root, path.stem)
+    if loader is None:
+        return (
+            f"{name}: neither widgets/{path.stem}.py nor _ext/backmice_{path.stem}.py "
+            "loads it, so nothing checks it"
+        )
+    module_name, where = loader
     try:
-        module = importlib.import_module(f"widgets.{topic}")
+        module = importlib.import_module(module_name)
     except Exception as error:  # any import failure is reported, not raised
-        return f"{name}: widgets/{topic}.py cannot be imported: {type(error).__name__}: {error}"
+        return f"{name}: {where} cannot be imported: {type(error).__name__}: {error}"
     load = getattr(module, "load", None)
     if not callable(load):
-        return f"{name}: widgets/{topic}.py has no load() function, so nothing checks it"
+        return f"{name}: {where} has no load() function, so nothing checks it"
     try:
         load()
     except ValueError as error:
         return _named(name, str(error))
     except Exception as error:  # report it and go on to the next file
-        return f"{name}: widgets.{topic}.load() failed: {type(error).__name__}: {error}"
+        return f"{name}: {module_name}.load() failed: {type(error).__name__}: {error}"
     return None
 
 
 def check_data(root: Path) -> list[str]:
     """One problem line per broken data file in ``root/data`` (empty when all load)."""
-    if str(root) not in sys.path:
-        sys.path.insert(0, str(root))
+    for folder in (root / "_ext", root):
+        if str(folder) not in sys.path:
+            sys.path.insert(0, str(folder))
     problems = [check_data_file(root, path) for path in data_files(root)]
     return [problem for problem in problems if problem is not None]
 
