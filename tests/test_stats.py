@@ -1,4 +1,4 @@
-"""The Wilson interval matches published reference values and rejects bad input."""
+"""The Wilson interval and the zero-event upper limit match reference values, reject bad input."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from widgets.stats import Z95, wilson, wilson_interval
+from widgets.stats import Z95, wilson, wilson_interval, zero_event_upper_bound
 
 # Newcombe RG (1998), Statistics in Medicine 17:857-872, Table I, method 3 (Wilson score).
 NEWCOMBE = [
@@ -148,3 +148,89 @@ def test_any_non_positive_or_huge_z_is_rejected(z):
 def test_huge_integers_are_rejected_as_bad_arguments(call, argument):
     with pytest.raises(ValueError, match=f"argument '{argument}'"):
         call()
+
+
+# --- The exact upper limit for zero events, and the rule of three ----------------------
+
+# 1 - 0.05 ** (1 / n), worked by hand to four decimals: 0.05 ** (1/3) = 0.3684.
+ZERO_EVENTS = [
+    (1, 0.95, 0.9500),
+    (2, 0.95, 0.7764),
+    (3, 0.95, 0.6316),
+    (34, 0.95, 0.0843),
+    (35, 0.95, 0.0820),
+    (100, 0.95, 0.0295),
+    (3, 0.99, 0.7846),
+    (10, 0.9, 0.2057),
+]
+
+
+@pytest.mark.parametrize(("n", "confidence", "expected"), ZERO_EVENTS)
+def test_zero_event_bound_matches_worked_values(n, confidence, expected):
+    assert zero_event_upper_bound(n, confidence) == pytest.approx(expected, abs=5e-5)
+
+
+def test_zero_event_bound_defaults_to_95_percent():
+    assert zero_event_upper_bound(3) == zero_event_upper_bound(3, 0.95)
+
+
+@given(n=st.integers(1, 10**6), confidence=st.floats(0.5, 0.9999))
+def test_no_events_at_the_bound_has_probability_one_minus_confidence(n, confidence):
+    p = zero_event_upper_bound(n, confidence)
+    assert 0.0 < p < 1.0
+    assert n * math.log1p(-p) == pytest.approx(math.log1p(-confidence), rel=1e-9)
+
+
+@given(n=st.integers(1, 10**6))
+def test_rule_of_three_always_overstates_the_exact_bound(n):
+    assert zero_event_upper_bound(n) < 3 / n
+
+
+@given(n=st.integers(30, 10**6))
+def test_rule_of_three_is_within_six_percent_from_30_patients(n):
+    assert 3 / n == pytest.approx(zero_event_upper_bound(n), rel=0.06)
+
+
+def test_rule_of_three_fails_for_small_series():
+    # For 3 patients the rule gives 3/3 = 100%, the exact bound about 63%.
+    assert 3 / 3 - zero_event_upper_bound(3) > 0.35
+    assert 3 / 2 > 1 > zero_event_upper_bound(2)
+
+
+def test_n_times_bound_approaches_minus_log_of_five_percent():
+    assert 10**6 * zero_event_upper_bound(10**6) == pytest.approx(-math.log(0.05), rel=1e-5)
+
+
+@given(n=st.integers(1, 10**5))
+def test_zero_event_bound_falls_with_n_and_rises_with_confidence(n):
+    assert zero_event_upper_bound(n + 1) < zero_event_upper_bound(n)
+    assert (
+        zero_event_upper_bound(n, 0.9) < zero_event_upper_bound(n) < zero_event_upper_bound(n, 0.99)
+    )
+
+
+@pytest.mark.parametrize(
+    ("n", "confidence", "argument"),
+    [
+        (0, 0.95, "n"),
+        (-3, 0.95, "n"),
+        (3.0, 0.95, "n"),
+        ("3", 0.95, "n"),
+        (True, 0.95, "n"),
+        (None, 0.95, "n"),
+        (10**400, 0.95, "n"),
+        (3, 0, "confidence"),
+        (3, 1, "confidence"),
+        (3, 1.5, "confidence"),
+        (3, 0.4, "confidence"),
+        (3, 95, "confidence"),
+        (3, math.nan, "confidence"),
+        (3, math.inf, "confidence"),
+        (3, "0.95", "confidence"),
+        (3, True, "confidence"),
+        (3, None, "confidence"),
+    ],
+)
+def test_bad_zero_event_arguments_name_the_argument(n, confidence, argument):
+    with pytest.raises(ValueError, match=f"argument '{argument}' must be"):
+        zero_event_upper_bound(n, confidence)

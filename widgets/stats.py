@@ -3,6 +3,8 @@
 The Wilson score interval is used for every proportion in the book: it behaves well
 for small samples and for proportions near 0 or 1, where the simple
 ``p ± 1.96·sqrt(p(1-p)/n)`` interval fails (it can leave [0, 1] or have zero width).
+For a series with no events at all, :func:`zero_event_upper_bound` gives the exact
+one-sided upper limit that the rule of three (``3/n``) approximates.
 """
 
 from __future__ import annotations
@@ -38,3 +40,22 @@ def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, floa
     check_number("n", n, 1, 10**9, integer=True)
     check_number("successes", successes, 0, n, integer=True)
     return wilson(successes / n, n, z)
+
+
+def zero_event_upper_bound(n: int, confidence: float = 0.95) -> float:
+    """Exact one-sided upper confidence limit for a rate when none of ``n`` had the event.
+
+    With no events among ``n`` independent patients, the upper limit ``p`` is the rate
+    at which seeing no events at all has probability ``1 - confidence``:
+    ``(1 - p) ** n = 1 - confidence``, so ``p = 1 - (1 - confidence) ** (1 / n)``
+    (the exact binomial, Clopper-Pearson, limit). At 95% it is always below the rule of
+    three's ``3 / n`` and close to it for about 30 patients or more (``n * p`` tends to
+    ``-ln 0.05 ≈ 3.0``); for small ``n`` the rule is far off (for ``n = 3``,
+    ``3 / n = 1`` but ``p ≈ 0.632``).
+
+    Raises ``ValueError`` naming the argument when ``n`` is not a positive integer
+    (up to 10**9) or ``confidence`` is not a number from 0.5 to 0.9999.
+    """
+    check_number("n", n, 1, 10**9, integer=True)
+    check_number("confidence", confidence, 0.5, 0.9999)
+    return -math.expm1(math.log1p(-confidence) / n)  # 1 - (1 - c)**(1/n), accurate for large n
