@@ -530,7 +530,7 @@ def test_corrections_page_lists_every_correction(book_html):
     for (term, definition), row in zip(entries, rows, strict=True):
         assert text_of(term).startswith(provenance.long_date(row.date) + ":")
         for docname in row.docnames:
-            assert f'href="{Path(docname).name}.html"' in term
+            assert f'href="{os.path.relpath(f"{docname}.html", "chapters")}"' in term
         text = text_of(definition)
         assert text_of(row.change).removesuffix(".") in text
         assert f"Why. {text_of(row.reason)}" in text
