@@ -77,9 +77,12 @@ def urgent_section(path: str) -> str:
     return match[1]
 
 
-def same_day_block(path: str) -> str:
-    """The part of the urgent section that asks for same-day care, up to the 'soon' part."""
-    section = flat(urgent_section(path))
+def same_day_block(path: str, section: str | None = None) -> str:
+    """The part of the urgent section that asks for same-day care, up to the 'soon' part.
+
+    ``section`` is the section's text when it comes from a built page, not the source.
+    """
+    section = flat(urgent_section(path) if section is None else section)
     start = re.search(r"same[- ]day|the same day", section, re.I)
     assert start, f"{path}: the urgent signs have no same-day group"
     rest = section[start.start() :]
@@ -194,3 +197,41 @@ def test_faq_warns_against_self_needling_and_dates_fischer_s_lump():
     body = flat(answer[1])
     assert re.search(r"(never|do not|don't)[^.]{0,60}(needle|inject)[^.]{0,60}yourself", body, re.I)
     assert re.search(r"5 cm[^.]{0,120}\.[^.]{0,120}(scan|imag)", body)
+
+
+# --- The same points in the built pages (need `make book`) --------------------------------
+
+#: Where each page's urgent signs start and end in its built text.
+BUILT_SECTIONS = {
+    FAQ: (r"Which signs need urgent care\?\W{0,5}Some signs", r"Is it still a back mouse"),
+    CH3: (r"Red flags of the back\.", r"Evidence quality: red flags"),
+}
+
+
+def built_text(book_html, path: str) -> str:
+    """The visible text of the built page for the source ``path``, whitespace flattened."""
+    from bs4 import BeautifulSoup
+
+    html = (book_html / path.replace(".md", ".html")).read_text(encoding="utf-8")
+    main = BeautifulSoup(html, "html.parser").find("main")
+    return flat(main.get_text(" "))
+
+
+@pytest.mark.parametrize("path", [FAQ, CH3])
+def test_built_page_lists_the_same_day_signs_early_ones_first(book_html, path):
+    start, end = BUILT_SECTIONS[path]
+    match = re.search(f"{start}(.*?){end}", built_text(book_html, path))
+    assert match, f"{path}: urgent signs not found in the built page"
+    block = same_day_block(path, match[1])
+    for sign, pattern in SAME_DAY_SIGNS.items():
+        assert re.search(pattern, block, re.I), f"built {path}: {sign} not same-day"
+    late = re.search(INCONTINENCE, block, re.I)
+    assert late and all(
+        re.search(SAME_DAY_SIGNS[sign], block[: late.start()], re.I) for sign in EARLY_SIGNS
+    ), "early cauda equina signs come before incontinence"
+
+
+def test_built_differential_figure_carries_jensen_s_definitions(book_html):
+    text = (book_html / "chapters" / "03-differential.html").read_text(encoding="utf-8")
+    assert "not Jensen" not in text
+    assert re.search(r"radiculopathy for nerve-root involvement[^\"]{0,80}deficit", text)

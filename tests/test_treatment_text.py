@@ -231,3 +231,10 @@ def test_disclosure_uses_the_reviews_own_words():
     assert re.search(
         r'"overlooked", "potential" cause of low back pain \{cite:p\}`canisparera2021`', text
     )
+
+
+@pytest.mark.parametrize("page", ["04-treatments", "glossary"])
+def test_built_pages_give_the_exact_bound_for_three_and_no_three_of_three(book_html, page):
+    text = flat((book_html / "chapters" / f"{page}.html").read_text(encoding="utf-8"))
+    assert not re.search(r"(?<![\d.])3/3(?![\d/])", text), f"{page}: '3/3' is back"
+    assert f"about {percent(zero_event_upper_bound(3))}" in text
