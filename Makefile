@@ -64,7 +64,9 @@ book:
 #   change the execution cache and doctrees are dropped: jupyter-cache keys on cell
 #   source only, and Sphinx does not track extension code.
 #   _build/.pages-stamp: the pages and the book's configuration. Sphinx re-reads a page
-#   only when its mtime is newer than its last read, so a changed page is touched.
+#   only when its mtime is newer than its last read, so a changed page is touched. The
+#   stamp also holds the git commit (when there is one), so a commit alone rebuilds and
+#   each page's "Last updated" follows it (see _ext/backmice_provenance.py).
 DEEP_INPUTS = $(shell find widgets data _ext _static -type f ! -path '*/__pycache__/*' \
                 ! -name '*.pyc' 2>/dev/null | LC_ALL=C sort) references.bib requirements.txt
 PAGES = $(shell find chapters -type f -name '*.md' 2>/dev/null | LC_ALL=C sort) \
@@ -79,6 +81,7 @@ _build/.inputs-stamp: FORCE $(VENV)/.book-installed
 
 _build/.pages-stamp: FORCE
 	@sha256sum $(PAGES) > $@.new
+	@git rev-parse --verify --quiet HEAD >> $@.new 2>/dev/null || true
 	@if cmp -s $@.new $@; then rm $@.new; \
 	elif [ ! -f $@ ]; then rm -rf _build/.doctrees; mv $@.new $@; else \
 	  { sha256sum --check --quiet $@ 2>/dev/null || true; } \
