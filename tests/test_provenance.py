@@ -85,6 +85,13 @@ def test_review_rows_are_typed_dates():
     assert row.review_due == date(2027, 12, 1)
 
 
+def assert_names_line_3(error: Exception, filename: str, field_name: str, reason: str) -> None:
+    """The error names the file, line 3 (the bad row after a good one), the field and why."""
+    message = str(error)
+    assert message.startswith(f"{filename}, line 3, field '{field_name}': "), message
+    assert reason in message
+
+
 @pytest.mark.parametrize(
     ("line", "field_name", "reason"),
     [
@@ -103,9 +110,7 @@ def test_review_rows_are_typed_dates():
 def test_bad_review_row_names_file_line_and_field(line, field_name, reason):
     with pytest.raises(DataError) as error:
         review_rows("chapters/glossary,2026-11-25,2026-12-02,2027-12-01", line)
-    message = str(error.value)
-    assert message.startswith(f"data/review.csv, line 3, field '{field_name}': "), message
-    assert reason in message
+    assert_names_line_3(error.value, "data/review.csv", field_name, reason)
 
 
 def test_review_due_may_be_exactly_three_years_after_the_check():
@@ -189,9 +194,7 @@ def test_correction_row_is_typed():
 def test_bad_correction_row_names_file_line_and_field(line, field_name, reason):
     with pytest.raises(DataError) as error:
         correction_rows("2026-12-01,chapters/faq,Good.,Good.,", line)
-    message = str(error.value)
-    assert message.startswith(f"data/corrections.csv, line 3, field '{field_name}': "), message
-    assert reason in message
+    assert_names_line_3(error.value, "data/corrections.csv", field_name, reason)
 
 
 def test_the_same_correction_twice_is_refused():
