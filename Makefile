@@ -96,11 +96,12 @@ $(HTML)/index.html: $(VENV)/.book-installed _build/.inputs-stamp _build/.pages-s
 test: $(VENV)/.dev-installed book lint
 	$(BIN)/python -m pytest
 
-## lint: ruff (lint + format check) and codespell
+## lint: ruff (lint + format check), codespell and actionlint (the GitHub Actions workflow)
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check widgets tests tools _ext
 	$(BIN)/ruff format --check widgets tests tools _ext
 	$(BIN)/codespell chapters intro.md widgets tests tools _ext README.md CONTRIBUTING.md ACCESSIBILITY.md
+	$(BIN)/actionlint .github/workflows/*.yml
 
 ## bench: cold and warm build times (median of RUNS) and page weights against budgets
 RUNS ?= 3
