@@ -7,8 +7,8 @@ the review box and its overdue note; the footer date from git, and none without
 list as MyST; where tools/checkdata.py finds each file's loader.
 
 Built-page tests (``book_html``; run `make book` first): the dates under the title of
-the six reviewed pages, the footer dates, no report link while repository.url is
-empty, and the corrections page listing every row. One real build of a copy of the
+the six reviewed pages, the footer dates, the report link exactly when repository.url
+is set, and the corrections page listing every row. One real build of a copy of the
 book without .git, as a downloaded archive would be, built as if on a day after every
 review date: it must succeed under -n -W, show the overdue note and leave out the
 footer date (it reuses the execution cache, so it takes about half a minute).
@@ -38,7 +38,7 @@ from docutils.parsers.rst import Parser
 from docutils.utils import new_document
 from sphinx.errors import ConfigError
 
-from tools import checkdata
+from tools import checkdata, notebooks
 from widgets.data import DataError, parse_rows
 
 REVIEW_HEADER = "page,evidence_searched,facts_checked,review_due"
@@ -518,10 +518,16 @@ def test_built_footer_dates_come_from_git(book_html):
         assert (footer.group(1) if footer else None) == expected, docname
 
 
-def test_built_pages_have_no_report_link_while_the_repository_is_unset(book_html):
-    assert 'url: ""' in (ROOT / "_config.yml").read_text(encoding="utf-8")
+def test_built_pages_have_a_report_link_exactly_when_the_repository_is_set(book_html):
+    """No link while repository.url is empty; a fork that sets it gets one on every page."""
+    url = notebooks.repository()[0].strip().rstrip("/")
     for docname in ["intro", *REVIEWED]:
-        assert "bm-report" not in page_html(book_html, docname), docname
+        page = page_html(book_html, docname)
+        if url:
+            assert 'class="bm-report"' in page, docname
+            assert f'href="{url}/issues/new?' in page, docname
+        else:
+            assert "bm-report" not in page, docname
 
 
 def test_corrections_page_lists_every_correction(book_html):
