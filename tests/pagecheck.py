@@ -19,8 +19,8 @@ with every request that leaves loopback blocked, and records in a :class:`PageRe
   table of contents and the contents button opens "On this page"; on a desktop, ☰
   collapses and restores the sidebar.
 
-Checks of the inside of figures on a phone, written for the figure redesign and not
-yet run on the book (tests/test_site.py says which): :func:`narrow_plot_areas`,
+Checks of the inside of figures, each run on every page with a figure in the reader
+settings that ``FIGURE_CHECKS`` in tests/test_site.py names: :func:`narrow_plot_areas`,
 :func:`misplaced_controls`, :func:`covered_plot_parts` and
 :func:`light_figures_in_dark_mode`.
 
@@ -525,7 +525,7 @@ def check_navigation(page: Page, phone: bool) -> list[str]:
     return faults
 
 
-# --- Checks of the inside of figures (for the figure redesign; see test_site.py) ---
+# --- Checks of the inside of figures (test_site.py's FIGURE_CHECKS runs them) ---
 
 PLOT_AREAS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd =>
   Math.min(...Array.from(gd.querySelectorAll('rect.nsewdrag'))
@@ -637,14 +637,13 @@ def check_page(
     url: str,
     axe: bool = True,
     setting: Setting | str = "desktop-light",
-    controls: bool = True,
     navigation: bool = False,
 ) -> PageReport:
     """Open ``url`` and return everything the reader would have met there.
 
     ``setting`` names the reader setting the ``context`` was made for (it decides
     the colour mode for axe and the contrast check, and whether the navigation check
-    taps like a phone). ``controls`` clicks every plot control; ``navigation`` runs
+    taps like a phone). Every plot control is clicked; ``navigation`` runs
     :func:`check_navigation` last.
     """
     setting = SETTINGS[setting] if isinstance(setting, str) else setting
@@ -660,7 +659,7 @@ def check_page(
         report.drawn = page.locator(f":is({PLOT_SELECTOR}):has(.main-svg)").count()
         report.sideways_px = sideways_scroll(page)
         report.unmarked_tables = unmarked_wide_tables(page)
-        for index in range(page.locator(".js-plotly-plot").count() if controls else 0):
+        for index in range(page.locator(".js-plotly-plot").count()):
             has_controls = (
                 page.locator(".js-plotly-plot")
                 .nth(index)
