@@ -37,8 +37,9 @@ WHEEL_GLOB = "backmice_book-*-py3-none-any.whl"
 MYST_SYNTAX = re.compile(
     r"\{[\w:-]+\}`|^\s*(?::{3,}|`{3,})\{|^:[\w-]+:\s|^\([\w-]+\)=\s*$", re.MULTILINE
 )
-#: A per-cell timeout far above a normal app() cell (about 1-2 s here); a stalled cell
-#: used to sit out the whole timeout and then return as if nothing happened.
+#: A per-cell timeout far above a normal app() cell (about 1-2 s here). A stalled cell
+#: can sit out the whole timeout and then return as if nothing happened, so each app()
+#: cell must also finish within STALL_LIMIT seconds.
 CELL_TIMEOUT = 60
 STALL_LIMIT = 20.0
 REPEATS = 5

@@ -279,13 +279,12 @@ def test_plain_page_passes_every_setting_check(setting, setting_context, setting
 
 
 def test_invisible_caption_is_caught_although_axe_passes(setting_context, settings_site):
-    """The dark-mode fault: text in its panel's colour (1:1).
+    """The dark-mode fault: text in its panel's colour (1:1), which axe lets pass.
 
-    Why axe passed the book's dark mode with captions at 1:1 (checked with axe's
-    "incomplete" results on the old build): axe files a 1:1 ratio under "incomplete"
-    ("Element has a 1:1 contrast ratio with the background": it guesses the text is
-    hidden on purpose), not under violations; and it skips the text inside a closed
-    <details>, where each figure's text description and data table live.
+    axe files a 1:1 ratio under "incomplete" ("Element has a 1:1 contrast ratio with
+    the background": it guesses the text is hidden on purpose), not under violations;
+    and it skips the text inside a closed <details>, where each figure's text
+    description and data table live. The book's own contrast check measures both.
     """
     report = check_page(setting_context("desktop-light"), f"{settings_site}/invisible/index.html")
     faulty = {entry["tag"] for entry in report.low_contrast}

@@ -127,9 +127,9 @@ def _first_visit(browser: Any, url: str) -> dict[str, bytes]:
 def first_paint_ms(browser: Any, url: str, cpu_slowdown: float = CPU_SLOWDOWN) -> float:
     """The first contentful paint of an empty-cache visit, on a CPU slowed down ×4.
 
-    (A throttled network was tried first: Chromium's network emulation left some
-    loopback visits stuck while loading, so the paint is measured on a slow CPU,
-    which is what a large script in ``<head>`` costs: parsing it blocks the paint.)
+    (Not on a throttled network: Chromium's network emulation leaves some loopback
+    visits stuck while loading. A slow CPU shows what a large script in ``<head>``
+    costs: parsing it blocks the paint.)
     """
     context = browser.new_context()
     page = context.new_page()

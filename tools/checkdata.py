@@ -1,10 +1,10 @@
 r"""The pre-build check of ``make book``: every data file and ``references.bib``.
 
-A broken data file used to surface as a notebook cell error buried in a long Sphinx
-traceback, and only the first one did. This check runs before Sphinx starts, reports
-**every** problem on a line that names its file, prints a summary naming the broken
-files last, and exits 1 when there is any (so the last lines of a failed build name
-them).
+Inside the build, a broken data file would surface as a notebook cell error buried in
+a long Sphinx traceback, and only the first one would. This check runs before Sphinx
+starts, reports **every** problem on a line that names its file, prints a summary
+naming the broken files last, and exits 1 when there is any (so the last lines of a
+failed build name them).
 
 * **Data.** Every ``data/<topic>.csv`` must be read by a module with a ``load()``
   function: the topic module ``widgets/<topic>.py`` for a figure's numbers, or
