@@ -6,11 +6,22 @@ The server, the browser launch and the reader settings live in ``tools/browser.p
 tests run where it is not installed. The Hypothesis profile ``book`` drops the
 200 ms per-example deadline, which flakes on a loaded machine; it is loaded for the
 whole suite (``--hypothesis-profile`` chooses another).
+
+Tiers (``make quick`` runs ``-m "not browser and not build"``): a test is marked
+``browser`` when it uses a fixture in :data:`BROWSER_FIXTURES`, and ``build`` when it
+uses one in :data:`BUILD_FIXTURES`, directly or through another fixture. A test that
+builds without such a fixture marks itself (``pytestmark = pytest.mark.build``).
+
+Under pytest-xdist (``make test``), the tests that share a costly module- or
+session-scoped fixture of :data:`SHARED_FIXTURES` run on one worker
+(``--dist loadgroup``), so it is made once, not once per worker.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +41,29 @@ settings.load_profile("book")
 __all__ = ["HTML", "ROOT", "serve", "toc_docnames"]
 
 REPORT_FILE = ROOT / "_build" / "browser-report.json"
+
+#: Fixtures that drive headless Chromium: their tests are marked ``browser``.
+BROWSER_FIXTURES = frozenset({"browser"})
+#: Fixtures that need the built book, build a copy of it, or install a fresh virtualenv
+#: from the package index (network): their tests are marked ``build``.
+BUILD_FIXTURES = frozenset({"book_html", "book", "archive_build", "fresh_venv"})
+#: Costly fixtures made once per module or session: under xdist, one worker runs the tests
+#: that use each (a copy of the book built by `make book`, a fresh venv, served test sites).
+SHARED_FIXTURES = ("book", "archive_build", "fresh_venv", "broken_site", "settings_site")
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test ``browser`` and/or ``build`` from the fixtures it uses (their closure)."""
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if used & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        if used & BUILD_FIXTURES:
+            item.add_marker(pytest.mark.build)
+        shared = [name for name in SHARED_FIXTURES if name in used]
+        if shared:
+            item.add_marker(pytest.mark.xdist_group(shared[0]))
 
 
 @pytest.fixture(scope="session")
@@ -85,15 +119,30 @@ def setting_context(browser: object) -> Iterator[Callable[[str], object]]:
 
 @pytest.fixture(scope="session")
 def reports() -> Iterator[dict[str, PageReport]]:
-    """Collects every book page's report; written to _build/browser-report.json."""
+    """Collects every book page's report; written to _build/browser-report.json.
+
+    Under pytest-xdist each worker adds its pages to the file of the same run.
+    """
     collected: dict[str, PageReport] = {}
     yield collected
     if collected:
-        pages = [report.summary() for report in collected.values()]
+        write_report([report.summary() for report in collected.values()])
+
+
+def write_report(pages: list[dict]) -> None:
+    """Write ``pages`` with their totals, after the pages other workers of this run wrote."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")  # set in every xdist worker of one run
+    with open(REPORT_FILE.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if run and REPORT_FILE.exists():
+            earlier = json.loads(REPORT_FILE.read_text())
+            if earlier.get("run") == run:
+                pages = earlier["pages"] + pages
         totals = {
             key: sum(page[key] for page in pages)
             for key in pages[0]
             if key not in ("url", "setting")
         }
         totals["pages"] = len(pages)
-        REPORT_FILE.write_text(json.dumps({"totals": totals, "pages": pages}, indent=2))
+        report = {"totals": totals, "pages": pages} | ({"run": run} if run else {})
+        REPORT_FILE.write_text(json.dumps(report, indent=2))
