@@ -94,10 +94,9 @@ $(HTML)/index.html: $(VENV)/.book-installed _build/.inputs-stamp _build/.pages-s
 	touch $@
 
 # pytest in WORKERS parallel pytest-xdist workers (default: one per core; WORKERS=0 runs
-# serially). Tests that share a costly fixture (a built copy of the book, a fresh venv)
-# stay on one worker (--dist loadgroup; tests/conftest.py groups them).
+# serially). Each worker serves the book and runs Chromium itself (tests/conftest.py).
 WORKERS ?= auto
-PYTEST = $(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup
+PYTEST = $(BIN)/python -m pytest -n $(WORKERS)
 
 ## test: install dev requirements, build if needed, lint, run the whole test suite
 test: $(VENV)/.dev-installed book lint

@@ -12,13 +12,15 @@ Tiers (``make quick`` runs ``-m "not browser and not build"``): a test is marked
 uses one in :data:`BUILD_FIXTURES`, directly or through another fixture. A test that
 builds without such a fixture marks itself (``pytestmark = pytest.mark.build``).
 
-Under pytest-xdist (``make test``), the tests that share a costly module- or
-session-scoped fixture of :data:`SHARED_FIXTURES` run on one worker
-(``--dist loadgroup``), so it is made once, not once per worker.
+Under pytest-xdist (``make test``) each worker has its own session: its own served book
+and its own Chromium, on free ports. A session fixture that every worker can share
+(the fresh venv of ``test_notebooks.py``) is made once, under a lock, in the run's
+common temporary folder (:func:`shared_folder`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -47,12 +49,8 @@ BROWSER_FIXTURES = frozenset({"browser"})
 #: Fixtures that need the built book, build a copy of it, or install a fresh virtualenv
 #: from the package index (network): their tests are marked ``build``.
 BUILD_FIXTURES = frozenset({"book_html", "book", "archive_build", "fresh_venv"})
-#: Costly fixtures made once per module or session: under xdist, one worker runs the tests
-#: that use each (a copy of the book built by `make book`, a fresh venv, served test sites).
-SHARED_FIXTURES = ("book", "archive_build", "fresh_venv", "broken_site", "settings_site")
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark each test ``browser`` and/or ``build`` from the fixtures it uses (their closure)."""
     for item in items:
@@ -61,9 +59,24 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
         if used & BUILD_FIXTURES:
             item.add_marker(pytest.mark.build)
-        shared = [name for name in SHARED_FIXTURES if name in used]
-        if shared:
-            item.add_marker(pytest.mark.xdist_group(shared[0]))
+
+
+@contextlib.contextmanager
+def shared_folder(factory: pytest.TempPathFactory, name: str) -> Iterator[tuple[Path, bool]]:
+    """``(folder, ready)`` for a folder made once per run, even across xdist workers.
+
+    The folder is in the run's temporary folder, which the workers share; the caller
+    fills it when ``ready`` is false, and holds a lock meanwhile, so that another
+    worker waits and then finds it ready.
+    """
+    base = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # a worker's folder is <run's folder>/popen-gwN
+    folder, done = base / name, base / f"{name}.done"
+    with open(base / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield folder, done.exists()
+        done.touch()
 
 
 @pytest.fixture(scope="session")
