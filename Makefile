@@ -1,4 +1,5 @@
-# The Back Mice book. `make book` builds it, `make test` tests it. See README.md.
+# The Back Mice book. `make book` builds it, `make test` tests it, `make quick` is the
+# contributor's loop (lint and the tests that need no build). See README.md.
 SHELL := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
 .DEFAULT_GOAL := book
@@ -9,7 +10,7 @@ BIN := $(VENV)/bin
 HTML := _build/html
 PORT ?= 8000
 
-.PHONY: book test lint serve clean bench pdf notebooks wheel lite FORCE
+.PHONY: book test quick lint serve clean bench pdf notebooks wheel lite FORCE
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -92,9 +93,19 @@ $(HTML)/index.html: $(VENV)/.book-installed _build/.inputs-stamp _build/.pages-s
 	$(BIN)/jupyter-book build . --builder html -n -W --keep-going
 	touch $@
 
+# pytest in WORKERS parallel pytest-xdist workers (default: one per core; WORKERS=0 runs
+# serially). Each worker serves the book and runs Chromium itself (tests/conftest.py).
+WORKERS ?= auto
+PYTEST = $(BIN)/python -m pytest -n $(WORKERS)
+
 ## test: install dev requirements, build if needed, lint, run the whole test suite
 test: $(VENV)/.dev-installed book lint
-	$(BIN)/python -m pytest
+	$(PYTEST)
+
+## quick: lint, then every test that needs no build, no browser and no network (pytest
+## markers `build` and `browser`, set in tests/conftest.py). Under a minute; no `make book`.
+quick: $(VENV)/.dev-installed lint
+	$(PYTEST) -m "not browser and not build"
 
 # actionlint checks the GitHub workflow where it is installed (requirements-actionlint.txt
 # says why it is apart); REQUIRE_ACTIONLINT=1 (set by the workflow) makes it compulsory.

@@ -6,11 +6,24 @@ The server, the browser launch and the reader settings live in ``tools/browser.p
 tests run where it is not installed. The Hypothesis profile ``book`` drops the
 200 ms per-example deadline, which flakes on a loaded machine; it is loaded for the
 whole suite (``--hypothesis-profile`` chooses another).
+
+Tiers (``make quick`` runs ``-m "not browser and not build"``): a test is marked
+``browser`` when it uses a fixture in :data:`BROWSER_FIXTURES`, and ``build`` when it
+uses one in :data:`BUILD_FIXTURES`, directly or through another fixture. A test that
+builds without such a fixture marks itself (``pytestmark = pytest.mark.build``).
+
+Under pytest-xdist (``make test``) each worker has its own session: its own served book
+and its own Chromium, on free ports. A session fixture that every worker can share
+(the fresh venv of ``test_notebooks.py``) is made once, under a lock, in the run's
+common temporary folder (:func:`shared_folder`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +43,40 @@ settings.load_profile("book")
 __all__ = ["HTML", "ROOT", "serve", "toc_docnames"]
 
 REPORT_FILE = ROOT / "_build" / "browser-report.json"
+
+#: Fixtures that drive headless Chromium: their tests are marked ``browser``.
+BROWSER_FIXTURES = frozenset({"browser"})
+#: Fixtures that need the built book, build a copy of it, or install a fresh virtualenv
+#: from the package index (network): their tests are marked ``build``.
+BUILD_FIXTURES = frozenset({"book_html", "book", "archive_build", "fresh_venv"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test ``browser`` and/or ``build`` from the fixtures it uses (their closure)."""
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if used & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        if used & BUILD_FIXTURES:
+            item.add_marker(pytest.mark.build)
+
+
+@contextlib.contextmanager
+def shared_folder(factory: pytest.TempPathFactory, name: str) -> Iterator[tuple[Path, bool]]:
+    """``(folder, ready)`` for a folder made once per run, even across xdist workers.
+
+    The folder is in the run's temporary folder, which the workers share; the caller
+    fills it when ``ready`` is false, and holds a lock meanwhile, so that another
+    worker waits and then finds it ready.
+    """
+    base = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # a worker's folder is <run's folder>/popen-gwN
+    folder, done = base / name, base / f"{name}.done"
+    with open(base / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield folder, done.exists()
+        done.touch()
 
 
 @pytest.fixture(scope="session")
@@ -85,15 +132,30 @@ def setting_context(browser: object) -> Iterator[Callable[[str], object]]:
 
 @pytest.fixture(scope="session")
 def reports() -> Iterator[dict[str, PageReport]]:
-    """Collects every book page's report; written to _build/browser-report.json."""
+    """Collects every book page's report; written to _build/browser-report.json.
+
+    Under pytest-xdist each worker adds its pages to the file of the same run.
+    """
     collected: dict[str, PageReport] = {}
     yield collected
     if collected:
-        pages = [report.summary() for report in collected.values()]
+        write_report([report.summary() for report in collected.values()])
+
+
+def write_report(pages: list[dict]) -> None:
+    """Write ``pages`` with their totals, after the pages other workers of this run wrote."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")  # set in every xdist worker of one run
+    with open(REPORT_FILE.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if run and REPORT_FILE.exists():
+            earlier = json.loads(REPORT_FILE.read_text())
+            if earlier.get("run") == run:
+                pages = earlier["pages"] + pages
         totals = {
             key: sum(page[key] for page in pages)
             for key in pages[0]
             if key not in ("url", "setting")
         }
         totals["pages"] = len(pages)
-        REPORT_FILE.write_text(json.dumps({"totals": totals, "pages": pages}, indent=2))
+        report = {"totals": totals, "pages": pages} | ({"run": run} if run else {})
+        REPORT_FILE.write_text(json.dumps(report, indent=2))

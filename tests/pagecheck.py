@@ -44,6 +44,12 @@ __all__ = ["CHROMIUM_ARGS", "INSTALL_HINT", "PROXY", "PageReport", "check_page",
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 SERIOUS = {"serious", "critical"}
 PLOT_SELECTOR = ".plotly-graph-div, .js-plotly-plot"
+#: JavaScript: the book figures that have not settled. Only a page that loads the book's
+#: figure script (_static/backmice-figures.js) settles them; on any other page (the
+#: test pages of tools/figpage.py) there is nothing to wait for.
+UNSETTLED_JS = """(mode) => document.querySelector('script[src*="backmice-figures"]')
+  ? Array.from(document.querySelectorAll('figure.bm-figure'))
+      .filter(el => !el.dataset.variant || !el.dataset.variant.endsWith(mode)) : []"""
 #: WCAG 2 AA: normal text 4.5:1; large text (24 px, or 18.66 px bold) 3:1.
 MIN_CONTRAST = 4.5
 MIN_CONTRAST_LARGE = 3.0
@@ -142,14 +148,13 @@ def wait_for_plots(page: Page, timeout: float = 8000) -> None:
     """Wait until every plot is drawn and settled, or the timeout passes (a blank plot).
 
     Settled: each book figure shows the variant for the page (phone or desktop, dark or
-    light; see ``_static/backmice-figures.js``).
+    light; see ``_static/backmice-figures.js`` and :data:`UNSETTLED_JS`).
     """
     with contextlib.suppress(Error):
         page.wait_for_function(
             f"""() => Array.from(document.querySelectorAll('{PLOT_SELECTOR}'))
                   .every(el => el.querySelector('.main-svg'))
-                && Array.from(document.querySelectorAll('figure.bm-figure'))
-                  .every(el => el.dataset.variant)""",
+                && ({UNSETTLED_JS})('').length === 0""",
             timeout=timeout,
         )
 
@@ -294,11 +299,7 @@ def _set_mode(page: Page, mode: str) -> None:
     )
     page.wait_for_timeout(600)
     with contextlib.suppress(Error):  # the book's figures follow the theme (their colours)
-        page.wait_for_function(
-            f"""() => Array.from(document.querySelectorAll('figure.bm-figure'))
-                  .every(el => (el.dataset.variant || '').endsWith('{mode}'))""",
-            timeout=5000,
-        )
+        page.wait_for_function(f"() => ({UNSETTLED_JS})('{mode}').length === 0", timeout=5000)
 
 
 def unmarked_wide_tables(page: Page) -> int:

@@ -11,7 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import ROOT, toc_docnames
+
+pytestmark = pytest.mark.build  # two cold builds, without a fixture that would mark them
 
 JUPYTER_BOOK = Path(sys.executable).parent / "jupyter-book"
 

@@ -7,6 +7,7 @@ no request leaves the site.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import re
 import time
@@ -96,9 +97,15 @@ def test_live_chapter_runs_offline(docname, book_url, book_html, context):
         app.locator("input[type=checkbox]").first.click()
     page.wait_for_function(f"() => ({SHOWN})() !== {json.dumps(before)}", timeout=30_000)
     assert offsite == []
-    timings = json.loads(TIMINGS.read_text(encoding="utf-8")) if TIMINGS.exists() else {}
-    timings[docname] = {
-        "first_figure_s": round(first_figure, 1),
-        "all_cells_s": round(all_done, 1),
-    }
-    TIMINGS.write_text(json.dumps(timings, indent=1), encoding="utf-8")
+    record_timing(
+        docname, {"first_figure_s": round(first_figure, 1), "all_cells_s": round(all_done, 1)}
+    )
+
+
+def record_timing(docname: str, timing: dict[str, float]) -> None:
+    """Add a chapter's timings to TIMINGS, locked: pytest-xdist workers may write at once."""
+    with open(TIMINGS.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        timings = json.loads(TIMINGS.read_text(encoding="utf-8")) if TIMINGS.exists() else {}
+        timings[docname] = timing
+        TIMINGS.write_text(json.dumps(timings, indent=1), encoding="utf-8")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import ROOT, toc_docnames
+from conftest import ROOT, shared_folder, toc_docnames
 from nbclient import NotebookClient
 
 NOTEBOOK_PAGES = [
@@ -163,15 +163,19 @@ def _clean_env() -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def fresh_venv(tmp_path_factory) -> str:
-    """A new virtualenv with requirements.txt only (no clone on its path); its python."""
-    folder = tmp_path_factory.mktemp("fresh-venv")
-    subprocess.run([sys.executable, "-m", "venv", folder], check=True)
-    python = str(folder / "bin" / "python")
-    subprocess.run(
-        [python, "-m", "pip", "install", "--quiet", "-r", ROOT / "requirements.txt"],
-        check=True,
-        env=_clean_env(),
-    )
+    """A new virtualenv with requirements.txt only (no clone on its path); its python.
+
+    Made once per run and shared by the xdist workers; the tests only run it.
+    """
+    with shared_folder(tmp_path_factory, "fresh-venv") as (folder, ready):
+        python = str(folder / "bin" / "python")
+        if not ready:
+            subprocess.run([sys.executable, "-m", "venv", folder], check=True)
+            subprocess.run(
+                [python, "-m", "pip", "install", "--quiet", "-r", ROOT / "requirements.txt"],
+                check=True,
+                env=_clean_env(),
+            )
     return python
 
 

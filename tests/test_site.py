@@ -20,7 +20,7 @@ import re
 
 import pagecheck
 import pytest
-from conftest import HTML, ROOT, toc_docnames
+from conftest import ROOT, toc_docnames
 from pagecheck import PageReport, check_page, sideways_scroll
 
 from tools.browser import SETTINGS
@@ -96,10 +96,11 @@ def test_wide_table_on_a_phone_says_it_scrolls(book_url, setting_context):
     assert box.evaluate("(el) => getComputedStyle(el).overflowX") == "auto"
 
 
-def test_every_page_is_checked():
+def test_every_page_is_checked(book_html):
     """The list of pages comes from _toc.yml and covers every built chapter."""
     built = {
-        p.relative_to(HTML).with_suffix("").as_posix() for p in (HTML / "chapters").glob("*.html")
+        p.relative_to(book_html).with_suffix("").as_posix()
+        for p in (book_html / "chapters").glob("*.html")
     }
     assert built <= set(PAGES)
     assert "chapters/01-terminology" in PAGES
