@@ -349,3 +349,12 @@ def test_citation_target_is_highlighted_with_enough_contrast(book_html, book_url
     assert style["other"] != f"rgb({', '.join(str(int(v)) for v in style['background'][:3])})"
     for part in ("text", "link", "label"):
         assert _contrast(style[part], style["background"]) >= 4.5, part
+
+
+def test_site_names_in_the_text_are_not_turned_into_http_links(book_html):
+    """linkify's fuzzy links made "backmice.info" an insecure http:// link."""
+    pages = [*(book_html / "chapters").glob("*.html"), book_html / "index.html"]
+    for page in pages:
+        links = re.findall(r'href="(http://[^"]*)"', page.read_text(encoding="utf-8"))
+        assert all(link.startswith("http://127.0.0.1") for link in links), (page.name, links)
+    assert "backmice.info" in (book_html / "chapters" / "faq.html").read_text(encoding="utf-8")
