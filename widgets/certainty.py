@@ -21,7 +21,6 @@ from typing import Any, ClassVar, Literal
 
 from . import data, treatments
 from .checks import check_choice
-from .stats import wilson_interval
 
 #: The four GRADE levels of certainty, lowest first (a level's index is its rank).
 LEVELS: tuple[str, ...] = ("very low", "low", "moderate", "high")
@@ -276,11 +275,7 @@ def result_text(row: CertaintyRow) -> str:
     """The share with the outcome: one Wilson interval, a range of them, or why there is none."""
     if row.result == "not estimable":
         return f"Not estimable ({row.reported})"
-    sized = sorted(
-        (wilson_interval(r.events, r.n), r)
-        for r in row.rows
-        if r.n is not None and r.events is not None
-    )
+    sized = sorted((r.interval, r) for r in row.rows if r.interval is not None)
     parts = []
     if len(sized) == 1:
         ((interval, r),) = sized
