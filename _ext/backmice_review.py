@@ -21,8 +21,7 @@ import functools
 from datetime import date
 from pathlib import Path
 
-import yaml
-
+from tools.browser import toc_docnames
 from widgets.data import Model, load_rows, require, row_model
 
 #: The book's source folder (this module lives in ``_ext/``).
@@ -34,11 +33,7 @@ MAX_CYCLE_YEARS = 3
 @functools.cache
 def toc_pages(root: Path = ROOT) -> frozenset[str]:
     """Every page of ``root/_toc.yml`` as a docname such as ``chapters/faq``."""
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    pages = {toc["root"]}
-    for part in toc.get("parts", []):
-        pages |= {chapter["file"] for chapter in part.get("chapters", [])}
-    return frozenset(str(Path(page).with_suffix("")) for page in pages)
+    return frozenset(str(Path(page).with_suffix("")) for page in toc_docnames(root))
 
 
 def check_page(page: str, name: str) -> None:
