@@ -24,6 +24,7 @@ import contextlib
 import fcntl
 import json
 import os
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,7 +41,21 @@ if TYPE_CHECKING:
 settings.register_profile("book", deadline=None)
 settings.load_profile("book")
 
-__all__ = ["HTML", "ROOT", "serve", "toc_docnames"]
+__all__ = ["CITE", "HTML", "ROOT", "cited", "flat", "serve", "toc_docnames"]
+
+#: A MyST citation role and its comma-separated keys.
+CITE = re.compile(r"\{cite(?::[pt])?\}`([^`]+)`")
+
+
+def cited(text: str) -> set[str]:
+    """Every ``references.bib`` key that the MyST ``text`` cites."""
+    return {key.strip() for group in CITE.findall(text) for key in group.split(",")}
+
+
+def flat(text: str) -> str:
+    """``text`` with every run of white space made one space, so wrapped lines still match."""
+    return " ".join(text.split())
+
 
 REPORT_FILE = ROOT / "_build" / "browser-report.json"
 

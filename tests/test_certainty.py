@@ -7,6 +7,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from conftest import cited
 from csvedit import with_cells
 from hypothesis import given
 from hypothesis import strategies as st
@@ -374,7 +375,6 @@ def test_citation_markers_become_short_citations():
 
 CHAPTER = DATA_DIR.parent / "chapters" / "04-treatments.md"
 GLOSSARY = DATA_DIR.parent / "chapters" / "glossary.md"
-CITE = re.compile(r"\{cite(?::[pt])?\}`([^`]+)`")
 
 
 def section() -> str:
@@ -397,7 +397,7 @@ def test_chapter_shows_the_table_in_its_own_section():
     assert re.search(
         r"```\{code-cell\} ipython3\n:tags: \[remove-input\]\n\ncertainty\.table\(\)\n```", body
     )
-    keys = {key.strip() for group in CITE.findall(body) for key in group.split(",")}
+    keys = cited(body)
     assert {"guyatt2011grade", "balshem2011grade"} <= keys
     assert text.index("## How certain is each result?") < text.index("## Recurrence and what is")
 

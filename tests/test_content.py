@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import ROOT
+from conftest import CITE, ROOT, cited
 
 from widgets.data import bib_keys
 
 CHAPTERS = sorted((ROOT / "chapters").glob("0[1-4]-*.md"))
-CITE = re.compile(r"\{cite(?::[pt])?\}`([^`]+)`")
 
 
 def prose(text: str) -> str:
@@ -22,11 +21,6 @@ def prose(text: str) -> str:
     text = CITE.sub("", text)
     text = re.sub(r"\{\w+\}`([^`<]*)(<[^`]*>)?`", r"\1", text)
     return re.sub(r"^:{3,}.*$|^:\w+:.*$", "", text, flags=re.MULTILINE)
-
-
-def cited(text: str) -> set[str]:
-    """Every key the text cites."""
-    return {key.strip() for group in CITE.findall(text) for key in group.split(",")}
 
 
 def test_there_are_four_chapters():

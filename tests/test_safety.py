@@ -11,7 +11,7 @@ import csv
 import re
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, cited, flat
 
 FAQ = "chapters/faq.md"
 CH3 = "chapters/03-differential.md"
@@ -26,7 +26,6 @@ FILES = [
     "chapters/instructors.md",
     "chapters/glossary.md",
 ]
-CITE = re.compile(r"\{cite(?::[pt])?\}`([^`]+)`")
 
 # The same-day signs. Each pattern names the sign in words a rewrite is likely to keep.
 SAME_DAY_SIGNS = {
@@ -52,16 +51,6 @@ RISK_SIGNS = {
 def read(path: str) -> str:
     """The current text of ``path`` in the book."""
     return (ROOT / path).read_text(encoding="utf-8")
-
-
-def flat(text: str) -> str:
-    """``text`` with every run of whitespace made one space, so wrapped lines still match."""
-    return " ".join(text.split())
-
-
-def cited(text: str) -> set[str]:
-    """Every citation key in ``text``."""
-    return {key.strip() for group in CITE.findall(text) for key in group.split(",")}
 
 
 def urgent_section(path: str) -> str:

@@ -6,29 +6,18 @@ import csv
 import re
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, cited, flat
 
 from widgets.stats import zero_event_upper_bound
 
 TREATMENTS = ROOT / "chapters" / "04-treatments.md"
 GLOSSARY = ROOT / "chapters" / "glossary.md"
-CITE = re.compile(r"\{cite(?::[pt])?\}`([^`]+)`")
 ADMONITION = re.compile(r"^:::\{admonition\} (?P<title>[^\n]+)\n(?P<body>.*?)^:::$", re.M | re.S)
 
 
 def chapter() -> str:
     """Chapter 4's MyST source."""
     return TREATMENTS.read_text(encoding="utf-8")
-
-
-def flat(text: str) -> str:
-    """``text`` with every run of white space (line breaks included) made one space."""
-    return re.sub(r"\s+", " ", text)
-
-
-def cited(text: str) -> set[str]:
-    """Every key that ``text`` cites."""
-    return {key.strip() for group in CITE.findall(text) for key in group.split(",")}
 
 
 def harms_boxes() -> dict[str, str]:
