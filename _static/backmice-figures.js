@@ -1,22 +1,24 @@
-/* Back Mice book: each figure follows the reader's setting.
+/* Back Mice book: draws each figure for the reader's colour scheme and width.
  *
- * A book figure (<figure class="bm-figure">, written by widgets/render.py) carries:
- *   data-dark    the light colours it uses, each with the colour that replaces it when
- *                the page is dark (widgets/style.py DARK, plus the figure's own);
- *   data-narrow  (optional) the same figure laid out for a phone-sized container,
- *                with its own generated controls;
- *   data-config  plotly's options for the figure.
- * When a figure has settled, its data-variant says which it shows ("wide light",
- * "narrow dark", ...).
- * Dark mode swaps the colours in the figure as it stands, so the reader's menu and
- * slider choices stay. Crossing the narrow width swaps the whole layout (and resets
- * the controls to the first view), so it only happens on load, rotation or resize.
+ * A book figure (<figure class="bm-figure">, written by widgets/render.py) holds an
+ * empty plot box and, in <script type="application/json" class="bm-spec">, the figure:
+ *   data, layout  plotly's figure as drawn on the desktop;
+ *   config        plotly's options;
+ *   dark          the light colours it uses, each with its dark-mode colour;
+ *   phone         (optional) the phone patch (widgets/phone.py): "swap", display texts
+ *                 and their phone wording ("label": menu texts, "text": the others),
+ *                 and "set", {path: [phone value, desktop value]} for layout
+ *                 ("layout.height") and trace ("data[2].mode") paths.
+ * Each figure is drawn once, already in the wanted variant. When the colour scheme
+ * changes, or the figure's width crosses 600 px, the figure as it stands is changed in
+ * place, so the reader's menu and slider choices stay. When a figure has settled, its
+ * data-variant says which it shows ("wide light", "narrow dark", ...).
  */
 (function () {
   "use strict";
 
-  var NARROW_BELOW = 600; // px of container width
-  var TRIES = 200; // wait up to 20 s for plotly.js to draw a figure
+  var NARROW_BELOW = 600; // px of figure width (widgets/phone.py WIDTH)
+  var TEXT_KEYS = ["text", "ticktext", "name", "label", "prefix"];
 
   function isDark() {
     return document.documentElement.dataset.theme === "dark";
@@ -28,84 +30,111 @@
     return out;
   }
 
-  /* A deep copy of a plain value with every string found in ``map`` replaced. */
-  function swap(value, map) {
+  /* Which map a string under ``key`` takes: every string ``map`` itself; with
+   * ``groups`` ({label, text}) only display texts, menu labels (key "label") from
+   * groups.label and other texts (TEXT_KEYS, or "a.b.text") from groups.text. */
+  function mapFor(map, groups, key) {
+    if (!groups) return map;
+    var last = (key || "").split(".").pop();
+    if (TEXT_KEYS.indexOf(last) < 0) return null;
+    return last === "label" ? groups.label : groups.text;
+  }
+
+  /* A deep copy of a plain value with every string found in its map replaced. */
+  function swap(value, map, groups, key) {
     if (typeof value === "string") {
-      return Object.prototype.hasOwnProperty.call(map, value) ? map[value] : value;
+      var found = mapFor(map, groups, key);
+      return found && Object.prototype.hasOwnProperty.call(found, value) ? found[value] : value;
     }
     if (Array.isArray(value)) {
-      return value.map(function (item) { return swap(item, map); });
+      return value.map(function (item) { return swap(item, map, groups, key); });
     }
     if (value && typeof value === "object") {
       var out = {};
-      Object.keys(value).forEach(function (key) {
-        if (key.charAt(0) !== "_") out[key] = swap(value[key], map);
+      Object.keys(value).forEach(function (name) {
+        if (name.charAt(0) !== "_") out[name] = swap(value[name], map, groups, name);
       });
       return out;
     }
     return value;
   }
 
-  function read(figure, name) {
-    var text = figure.getAttribute("data-" + name);
-    return text ? JSON.parse(text) : null;
+  /* Set ``path`` ("layout.updatemenus[0].type", "data[2].mode") in ``figure``; null
+   * removes it. */
+  function setPath(figure, path, value) {
+    var parts = path.replace(/\[(\d+)\]/g, ".$1").split(".");
+    var target = figure;
+    for (var i = 0; i < parts.length - 1; i++) {
+      if (target[parts[i]] == null) target[parts[i]] = {};
+      target = target[parts[i]];
+    }
+    var last = parts[parts.length - 1];
+    if (value === null) delete target[last]; else target[last] = value;
   }
 
-  function wantsNarrow(figure) {
-    return figure.hasAttribute("data-narrow") && figure.clientWidth < NARROW_BELOW;
+  /* ``figure`` ({data, layout}, a copy) changed from the state ``have`` to ``want``. */
+  function transform(figure, spec, have, want) {
+    var phone = spec.phone;
+    if (phone && want.narrow !== have.narrow) {
+      var groups = want.narrow ? phone.swap : {
+        label: invert(phone.swap.label), text: invert(phone.swap.text)
+      };
+      figure = swap(figure, null, groups);
+      Object.keys(phone.set).forEach(function (path) {
+        setPath(figure, path, phone.set[path][want.narrow ? 0 : 1]);
+      });
+    }
+    if (want.dark !== have.dark) {
+      figure = swap(figure, want.dark ? spec.dark : invert(spec.dark));
+    }
+    return figure;
   }
 
-  /* Bring one drawn figure to the wanted (dark, narrow) state. */
+  function wanted(figure, spec) {
+    return { dark: isDark(), narrow: !!spec.phone && figure.clientWidth < NARROW_BELOW };
+  }
+
+  function label(state) {
+    return (state.narrow ? "narrow " : "wide ") + (state.dark ? "dark" : "light");
+  }
+
+  /* Draw (or redraw in place) one figure in the wanted variant. */
   function update(figure) {
-    var plot = figure.querySelector(".js-plotly-plot");
-    if (!plot || !plot._fullLayout || !window.Plotly) return false;
-    var want = { dark: isDark(), narrow: wantsNarrow(figure) };
-    var have = figure._bmState || { dark: false, narrow: false };
-    var label = (want.narrow ? "narrow " : "wide ") + (want.dark ? "dark" : "light");
-    if (want.dark === have.dark && want.narrow === have.narrow) {
-      figure.dataset.variant = label; // settled: tests and print wait for this
-      return true;
-    }
-    var colours = read(figure, "dark") || {};
-    var config = read(figure, "config") || {};
-    var next;
-    if (want.narrow !== have.narrow) {
-      if (!figure._bmWide) {
-        figure._bmWide = swap({ data: plot.data, layout: plot.layout },
-                              have.dark ? invert(colours) : {});
-      }
-      next = want.narrow ? read(figure, "narrow") : figure._bmWide;
-      if (want.dark) next = swap(next, colours);
-    } else {
-      next = swap({ data: plot.data, layout: plot.layout },
-                  want.dark ? colours : invert(colours));
-    }
+    var spec = figure._bmSpec;
+    var plot = figure.querySelector(".bm-plot");
+    var want = wanted(figure, spec);
+    var have = figure._bmState;
+    if (have && have.dark === want.dark && have.narrow === want.narrow) return;
+    var drawn = have ? { data: plot.data, layout: plot.layout }
+                     : { data: spec.data, layout: spec.layout };
+    var next = transform(swap(drawn, {}), spec, have || { dark: false, narrow: false },
+                         want);
+    var config = Object.assign({}, spec.config);
     if (want.narrow) config.displayModeBar = false; // no modebar over a phone's title
     figure._bmState = want;
-    if (next.layout.height) {
-      // plotly.py wraps the plot in a div of the wide figure's height: both follow.
-      plot.style.height = plot.parentElement.style.height = next.layout.height + "px";
-    }
     delete figure.dataset.variant;
-    window.Plotly.react(plot, next.data, next.layout, config).then(function () {
-      if (figure._bmState === want) figure.dataset.variant = label;
+    plot.style.height = next.layout.height + "px";
+    var draw = have ? window.Plotly.react : window.Plotly.newPlot;
+    draw(plot, next.data, next.layout, config).then(function () {
+      if (figure._bmState === want) figure.dataset.variant = label(want);
     });
-    return true;
   }
 
   function updateAll() {
-    document.querySelectorAll("figure.bm-figure").forEach(update);
-  }
-
-  function whenDrawn(figure, tries) {
-    if (update(figure) || tries <= 0) return;
-    setTimeout(function () { whenDrawn(figure, tries - 1); }, 100);
+    document.querySelectorAll("figure.bm-figure").forEach(function (figure) {
+      if (figure._bmSpec) update(figure);
+    });
   }
 
   function start() {
     var figures = document.querySelectorAll("figure.bm-figure");
-    if (!figures.length) return;
-    figures.forEach(function (figure) { whenDrawn(figure, TRIES); });
+    if (!figures.length || !window.Plotly) return;
+    figures.forEach(function (figure) {
+      var holder = figure.querySelector("script.bm-spec");
+      if (!holder) return;
+      figure._bmSpec = JSON.parse(holder.textContent);
+      update(figure);
+    });
     new MutationObserver(updateAll).observe(document.documentElement, {
       attributes: true, attributeFilter: ["data-theme"]
     });

@@ -15,15 +15,15 @@ per session (``_start``, ``_drawn``).
 from __future__ import annotations
 
 import functools
-import inspect
 import itertools
 
 import plotly.graph_objects as go
 import pytest
 from plotlyapply import apply_control
 
-from widgets import differential, landmarks, names, prevalence, treatments
+from widgets import differential, landmarks, names, options, prevalence, treatments
 from widgets.options import Interactive, Option, flag
+from widgets.render import BookFigure
 
 #: Every figure: (the figure function, its Interactive).
 FIGURES = {
@@ -79,14 +79,6 @@ def _controls(fig: go.Figure, interactive: Interactive) -> dict[str, list[tuple]
     return found
 
 
-def _defaults(interactive: Interactive) -> dict:
-    """The default choice, read from the draw function's signature."""
-    import inspect
-
-    parameters = inspect.signature(interactive.draw).parameters
-    return {name: parameters[name].default for name in interactive.options}
-
-
 @functools.cache
 def _start(figure_name: str) -> go.Figure:
     """The figure first shown, with its generated controls (shared; never changed)."""
@@ -98,7 +90,7 @@ def _start(figure_name: str) -> go.Figure:
 def _drawn(figure_name: str, choice: tuple[tuple[str, object], ...]) -> dict:
     """Data and layout of ``draw(**choice)``, the figure drawn directly for ``choice``."""
     _, interactive = FIGURES[figure_name]
-    return _plain(interactive.draw(**dict(choice)))
+    return _plain(interactive.draw(**interactive.start(static=True) | dict(choice)))
 
 
 CASES = [
@@ -168,7 +160,7 @@ def test_a_non_default_start_marks_its_entries_active(figure_name):
 def _toy(width: int, shift: int, grow: bool = False) -> go.Figure:
     """A tiny figure whose options touch chosen properties."""
     count = 3 if grow else 2
-    return go.Figure(
+    return BookFigure(
         [go.Scatter(x=[0, width], y=[shift, shift]) for _ in range(count)],
         layout={"title": {"text": f"width {width}"}},
     )
@@ -177,14 +169,14 @@ def _toy(width: int, shift: int, grow: bool = False) -> go.Figure:
 def test_controls_that_write_the_same_property_are_refused():
     clash = Interactive(
         lambda width=1, shift=0: _toy(width + shift, 0),
-        {"width": Option((1, 2), "Width"), "shift": Option((0, 5), "Shift")},
+        {"width": Option((1, 2), "Width", 1), "shift": Option((0, 5), "Shift", 0)},
     )
     with pytest.raises(ValueError, match="'width' and 'shift' both change"):
         clash.figure(width=1, shift=0)
 
 
 def test_a_control_cannot_add_traces():
-    growing = Interactive(lambda grow=False: _toy(1, 0, grow), {"grow": flag("More", {})})
+    growing = Interactive(lambda grow=False: _toy(1, 0, grow), {"grow": flag("More", False, {})})
     with pytest.raises(ValueError, match="changes the number of traces"):
         growing.figure(grow=False)
 
@@ -192,7 +184,10 @@ def test_a_control_cannot_add_traces():
 def test_independent_controls_are_generated():
     fine = Interactive(
         lambda width=1, shift=0: _toy(width, shift),
-        {"width": Option((1, 2), "Width", "buttons"), "shift": Option((0, 5), "Shift", "slider")},
+        {
+            "width": Option((1, 2), "Width", 1, "buttons"),
+            "shift": Option((0, 5), "Shift", 0, "slider"),
+        },
     )
     fig = fine.figure(width=2, shift=0)
     assert fig.layout.updatemenus[0].type == "buttons"
@@ -207,7 +202,7 @@ def test_independent_controls_are_generated():
 def test_bad_choices_name_the_argument(choice, argument):
     fine = Interactive(
         lambda width=1, shift=0: _toy(width, shift),
-        {"width": Option((1, 2), "Width"), "shift": Option((0, 5), "Shift")},
+        {"width": Option((1, 2), "Width", 1), "shift": Option((0, 5), "Shift", 0)},
     )
     with pytest.raises(ValueError, match=argument):
         fine.figure(**{"width": 1, "shift": 0, **choice})
@@ -216,37 +211,35 @@ def test_bad_choices_name_the_argument(choice, argument):
 @pytest.mark.parametrize("figure_name", FIGURES)
 def test_live_figures_have_no_static_controls(figure_name):
     _, interactive = FIGURES[figure_name]
-    drawn = interactive.draw()
+    drawn = interactive.draw(**interactive.start())
     assert not drawn.layout.updatemenus and not drawn.layout.sliders
 
 
 @pytest.mark.parametrize("figure_name", FIGURES)
 def test_live_app_starts_at_the_figure_first_shown(figure_name):
-    """Without ``defaults``, each live control starts at ``draw``'s default, so the live
-    figure is the figure the book shows first (minus its static controls)."""
+    """Each live control starts at its option's default, so the live figure is the figure
+    the book shows first (minus its static controls), given the live-only defaults."""
     figure, interactive = FIGURES[figure_name]
-    given = {"n": 35} if interactive is treatments.SAMPLE_SIZE else {}  # n has no default
-    app = interactive.app("A title", given)
+    app = interactive.app("A title")
     start = {name: control.value for name, control in app.controls.items()}
-    for name, value in start.items():
-        default = inspect.signature(interactive.draw).parameters[name].default
-        assert value == given.get(name, default)
-    assert _plain(app.figure) == _plain(figure(**given))
+    assert start == {name: option.default for name, option in interactive.options.items()}
+    live_only = {n: o.default for n, o in interactive.options.items() if not o.static}
+    assert _plain(app.figure) == _plain(figure(**live_only))
 
 
-def test_live_app_needs_a_start_for_an_option_without_default():
-    with pytest.raises(ValueError, match=r"argument 'defaults' .* \['n'\]"):
-        treatments.SAMPLE_SIZE.app("A title")
+@pytest.mark.parametrize("default", [3, "1", None])
+def test_a_default_outside_the_values_is_refused(default):
+    with pytest.raises(ValueError, match="argument 'default' must"):
+        Option((1, 2), "Width", default)
 
 
-def test_live_app_needs_a_start_for_a_draw_argument_without_default():
-    only_checkboxes = Interactive(lambda picks: picks, {"picks": Option((1, 2), "P", "checkboxes")})
-    with pytest.raises(ValueError, match=r"argument 'defaults' .* \['picks'\]"):
-        only_checkboxes.app("A title")
-    assert only_checkboxes.app("A title", {"picks": (2,)}).result == (2,)
+def test_figure_functions_show_each_option_with_its_default():
+    import inspect
 
-
-def test_live_app_defaults_override_the_figure_defaults():
-    app = treatments.FOREST.app("A title", {"sort": "n"})
-    assert app.controls["sort"].value == "n"
-    assert _plain(app.figure) == _plain(treatments.forest_figure(sort="n"))
+    for figure, interactive in FIGURES.values():
+        parameters = inspect.signature(figure).parameters
+        assert list(parameters) == list(interactive.options)
+        for name, option in interactive.options.items():
+            expected = option.default if option.static else options.ABSENT
+            assert parameters[name].default == expected, name
+        assert figure.__doc__

@@ -324,7 +324,9 @@ def test_chosen_study_size_is_highlighted():
     highlight = next(t for t in fig.data if t.name == "Your study size (n = 50)")
     low, high = wilson(0.73, 50)
     assert highlight.y[:2] == (round(100 * low, 1), round(100 * high, 1))
-    assert not any(t.name.startswith("Your study size") for t in treatments.draw_sample_size().data)
+    assert not any(
+        t.name.startswith("Your study size") for t in treatments.draw_sample_size(0.8).data
+    )
 
 
 def test_interval_text_matches_the_wilson_interval():

@@ -210,36 +210,35 @@ def _texts(rows: list[CellRow], cells: Cells) -> dict[str, Any]:
     }
 
 
-def draw(finding: str = NO_FINDING, narrow: bool = False) -> BookFigure:
+def draw(finding: str) -> BookFigure:
     """The matrix with one presenting ``finding`` picked (no controls)."""
     rows = load()
     cells = {(row.condition, row.feature): row for row in rows}
-    traces, bright = _traces(cells, finding, 11 if narrow else 15)
+    traces, bright = _traces(cells, finding, 15)
     fig = BookFigure(data=traces, **_texts(rows, cells))
     chosen = finding != NO_FINDING
-    gap = "<br>" if narrow else " "  # notes take two lines on a phone
-    status = f"All conditions shown.{gap}Pick a presenting finding to see which fit."
+    status = "All conditions shown. Pick a presenting finding to see which fit."
     if chosen:
         fit = f"{sum(bright)} of {len(CONDITIONS)} conditions fit (▶ bold rows)"
-        status = f"Finding: <b>{FEATURES[finding][0]}</b> —{gap}{fit}"
+        status = f"Finding: <b>{FEATURES[finding][0]}</b> — {fit}"
     labels = [ROW_LABELS[c] or style.wrap_hover(c, 18) for c in CONDITIONS]
     ticks = [f"<b>▶ {t}</b>" if chosen and on else t for t, on in zip(labels, bright, strict=True)]
     column = list(FEATURES).index(finding) if chosen else 0
-    small, text = (9, 10) if narrow else (12, 13)  # font sizes of labels and notes
-    warning = f"<b>Educational, not diagnostic</b> —{gap}see a clinician about any lump or pain."
-    key = f"* {TEACHING} (no citation).{gap}Hover a cell for its basis."
+    small, text = 12, 13  # font sizes of labels and notes
+    warning = "<b>Educational, not diagnostic</b> — see a clinician about any lump or pain."
+    key = f"* {TEACHING} (no citation). Hover a cell for its basis."
     # text, pixels above the matrix (below it if negative), font size
-    notes = [(status, 142, text), (warning, -44, text), (key, -74 if narrow else -66, small)]
+    notes = [(status, 142, text), (warning, -44, text), (key, -66, small)]
     axis = {"tickfont": {"size": small}, "showgrid": False, "fixedrange": True}
     fig.update_layout(
-        height=820 if narrow else 900,  # narrow: 270 + 350 + 200
-        title=style.title("Which conditions fit a presenting finding?", narrow, y=0.985),
+        height=900,
+        title={"text": "Which conditions fit a presenting finding?", "y": 0.985},
         xaxis={
             **axis,
             "side": "top",
             "tickvals": list(FULL),
             "ticktext": list(SHORT),
-            "tickangle": -90 if narrow else -45,
+            "tickangle": -45,
             "automargin": True,
             "range": [-0.5, len(FEATURES) - 0.5],
         },
@@ -248,7 +247,7 @@ def draw(finding: str = NO_FINDING, narrow: bool = False) -> BookFigure:
             "tickvals": list(CONDITIONS),
             "ticktext": ticks,
             "autorange": "reversed",
-            "automargin": not narrow,
+            "automargin": True,
         },
         shapes=[  # a thick outline around the chosen finding's column
             {
@@ -270,13 +269,13 @@ def draw(finding: str = NO_FINDING, narrow: bool = False) -> BookFigure:
             for note, shift, size in notes
         ],
         legend={
-            "y": -120 / 350 if narrow else 0,  # on a phone below the notes (plot 350 px)
+            "y": 0,
             "yanchor": "top",
             "font": {"size": text},
             "itemclick": False,
             "itemdoubleclick": False,
         },
-        margin={"t": 270, "b": 200 if narrow else 100, "l": 100 if narrow else 10, "r": 10},
+        margin={"t": 270, "b": 100, "l": 10, "r": 10},
         plot_bgcolor="#ffffff",
     )
     return fig
@@ -304,23 +303,22 @@ MENU = {"y": 1.0, "pad": {"b": 172}, "font": {"size": 12}, "direction": "down"}
 FINDING = Option(
     (NO_FINDING, *FEATURES),
     "Presenting finding",
+    NO_FINDING,
     labels=("No finding chosen", *FULL),
     place=MENU,
-    narrow={"labels": ("No finding chosen", *SHORT), "place": {**MENU, "font": {"size": 11}}},
+    short=("No finding chosen", *SHORT),
 )
 MATRIX = Interactive(draw, {"finding": FINDING})
-
-
-def figure(finding: str = NO_FINDING) -> BookFigure:
-    """The matrix with a dropdown of presenting findings: rows that fit one stay bright."""
-    return MATRIX.figure(finding=finding)
+figure = MATRIX.entry(
+    "The matrix with a dropdown of presenting findings: rows that fit one stay bright."
+)
 
 
 def app() -> Any:
     """Live version: a checkbox per finding and the ranked list as ``app.result`` HTML."""
     from IPython.display import HTML
 
-    findings = Option(tuple(FEATURES), "Findings", "checkboxes", FULL)
+    findings = Option(tuple(FEATURES), "Findings", (), "checkboxes", FULL)
     return Interactive(lambda findings: HTML(ranking_html(findings)), {"findings": findings}).app(
-        "Rank the conditions that fit your findings", {"findings": ()}
+        "Rank the conditions that fit your findings"
     )

@@ -12,7 +12,6 @@ from typing import Any, NamedTuple
 
 import plotly.graph_objects as go
 
-from . import style
 from .options import Option
 
 
@@ -64,7 +63,13 @@ def dots(
     )
 
 
-FILLED_KEY = ("Filled marker, bar: n known, 95% interval", "Filled, bar: n known, 95% CI")
+FILLED_KEY = "Filled marker, bar: n known, 95% interval"
+#: Shorter wordings of the forest plots' legend keys, where space is short.
+SHORT_KEYS = {
+    FILLED_KEY: "Filled, bar: n known, 95% CI",
+    "Open marker: n not given, no interval": "Open: n not given, no interval",
+    "Open marker: n per arm not given, no interval": "Open: n per arm not given",
+}
 
 
 def legend_key(name: str, symbol: str, colour: str, **trace: Any) -> go.Scatter:
@@ -81,7 +86,6 @@ def legend_key(name: str, symbol: str, colour: str, **trace: Any) -> go.Scatter:
 
 
 ROW_HEIGHT = 36  # pixels per row of a forest plot
-NARROW_ROW_HEIGHT = 34  # on a phone
 TOP = 150  # pixels above the plot: title and two rows of controls
 
 
@@ -92,47 +96,29 @@ def percent_layout(
     x: dict[str, Any],
     legend: str,
     bottom: int,
-    narrow: dict[str, str] | None = None,
     **y: Any,
 ) -> None:
     """Lay out a forest plot of ``rows`` rows on a percent axis, each row at a fixed height.
 
     ``x``: the axis ``range`` and ``title``; ``legend``: the legend title; ``bottom``:
-    pixels below the plot; ``y``: more y-axis settings; ``narrow`` (a phone) maps each
-    row's category to a shorter label.
+    pixels below the plot; ``y``: more y-axis settings.
     """
-    row_height = NARROW_ROW_HEIGHT if narrow else ROW_HEIGHT
-    plot_height = row_height * rows + 10
-    if narrow:
-        y |= {"tickmode": "array", "tickvals": list(narrow), "ticktext": list(narrow.values())}
-        bottom += 60  # the legend wraps into more lines
+    plot_height = ROW_HEIGHT * rows + 10
     fig.update_layout(
         height=plot_height + TOP + bottom,
-        title=style.title(title, narrow, xref="container", y=0.995),
+        title={"text": title, "xref": "container", "y": 0.995},
         xaxis={
             "range": x["range"],
             "title": {"text": x["title"], "standoff": 8},
             "ticksuffix": "%",
-            "dtick": 20 if narrow else 10,
+            "dtick": 10,
         },
-        yaxis={
-            "automargin": True,
-            "showgrid": True,
-            "tickfont": {"size": 10 if narrow else 12},
-            **y,
-        },
+        yaxis={"automargin": True, "showgrid": True, "tickfont": {"size": 12}, **y},
         legend={"y": -75 / plot_height, "yanchor": "top", "title": {"text": legend}},
         margin={"t": TOP, "b": bottom, "l": 10, "r": 15},
     )
 
 
-def sort_buttons(sorts: dict[str, str]) -> Option:
-    """The sort control (``sorts``: order -> label): buttons, a dropdown on a phone."""
-    return Option(
-        tuple(sorts),
-        "Sort",
-        "buttons",
-        tuple(sorts.values()),
-        {"above": 8},
-        narrow={"control": "dropdown", "place": {"above": 8}},
-    )
+def sort_buttons(sorts: dict[str, str], default: str) -> Option:
+    """The sort control (``sorts``: order -> label), a row of buttons first on ``default``."""
+    return Option(tuple(sorts), "Sort", default, "buttons", tuple(sorts.values()), {"above": 8})

@@ -163,36 +163,29 @@ def _table(rows: Sequence[CrossingRow]) -> dict[str, Any]:
     return {"columns": (*columns, "Kind", "Source"), "rows": body}
 
 
-def _layout(fig: go.Figure, narrow: bool, title: str, margin: Sequence[int], **layout: Any) -> None:
+def _layout(fig: go.Figure, title: str, margin: Sequence[int], **layout: Any) -> None:
     """Layout of both figures: title, margins (top, bottom, left, right), legend at the foot."""
     legend = {"y": 0, "yref": "container", "yanchor": "bottom"}
     fig.update_layout(
-        title=style.title(title, narrow, y=0.985),
-        legend=legend | {"font": {"size": 11 if narrow else 12}} | layout.pop("legend", {}),
+        title={"text": title, "y": 0.985},
+        legend=legend | {"font": {"size": 12}} | layout.pop("legend", {}),
         margin=dict(zip("tblr", margin, strict=True)),
         **layout,
     )
 
 
-def _map_label(row: CrossingRow, rows: Sequence[CrossingRow], narrow: bool) -> str:
-    """Row label: study (and branch when it has several rows) with n; short on a phone."""
+def _map_labels(row: CrossingRow, rows: Sequence[CrossingRow]) -> tuple[str, str]:
+    """Row label, study (and branch when it has several rows) with n, and a shorter one."""
     several = sum(r.study == row.study for r in rows) > 1
     clinical = row.kind == "clinical"
-    if narrow:
-        branch = f" {row.branch[:3]}." if several else ""
-        return row.study + branch + (" (clinical)" if clinical else "")
+    short = row.study + (f" {row.branch[:3]}." if several else "")
     branch = f", {row.branch}" if several else ""
-    return f"{row.study}{branch} · {'clinical, ' if clinical else ''}n={row.specimens}"
+    label = f"{row.study}{branch} · {'clinical, ' if clinical else ''}n={row.specimens}"
+    return label, short + (" (clinical)" if clinical else "")
 
 
-def draw_map(
-    study: str = ALL,
-    nerves: bool = True,
-    tunnel: bool = False,
-    back_mice: bool = False,
-    narrow: bool = False,
-) -> BookFigure:
-    """The map for one study and set of layers (no controls); ``narrow``: for a phone."""
+def draw_map(study: str, nerves: bool, tunnel: bool, back_mice: bool) -> BookFigure:
+    """The map for one study and set of layers (no controls)."""
     rows = load()
     midline = [r for r in rows if r.reference == "midline"]
     shown = [r for r in midline if study in (ALL, r.study)]
@@ -210,9 +203,9 @@ def draw_map(
                 x=[pelvis.LABEL_X] * len(shown),
                 y=heights,
                 mode="text",
-                text=[_map_label(r, shown, narrow) for r in shown],
+                text=[_map_labels(r, shown)[0] for r in shown],
                 textposition="middle right",
-                textfont={"size": 10 if narrow else 12, "color": style.TEXT},
+                textfont={"size": 12, "color": style.TEXT},
                 hoverinfo="skip",
                 showlegend=False,
             ),
@@ -235,61 +228,58 @@ def draw_map(
         f"first: {_list_values(ordered)}. Optional layers draw schematic nerve courses, a "
         "tunnel zone on the crest and the area near the PSIS where back mice are usually felt.",
         **_table(midline),
-    )
-    tail = (
-        " · one side, from behind" if narrow else " of any one person · one side, seen from behind"
+        short=pelvis.SHORT | dict(_map_labels(r, midline) for r in midline) | {SUBTITLE: SHORTER},
     )
     grid = {"showticklabels": False, "showgrid": True, "griddash": "dot", "showline": False}
-    ticks = list(range(0, int(pelvis.X_RANGE[1]) + 1, 2 if narrow else 1))
-    wide = {"entrywidth": None if narrow else 0.5, "orientation": "v" if narrow else "h"}
+    ticks = list(range(0, int(pelvis.X_RANGE[1]) + 1))
     _layout(
         fig,
-        narrow,
         "Where the superior cluneal nerves cross the iliac crest",
-        (175, 215, 15, 15) if narrow else (110, 175, 15, 15),
+        (110, 175, 15, 15),
         height=800,
-        title_subtitle={"text": "Schematic, not to scale" + tail, "font": {"size": 13}},
+        title_subtitle={"text": SUBTITLE, "font": {"size": 13}},
         xaxis={"range": list(pelvis.X_RANGE), "tickvals": ticks, "showgrid": True},
         xaxis_title_text="Distance from the midline (cm)",
         yaxis={"range": list(pelvis.Y_RANGE), "tickvals": heights, **grid},
-        legend={"entrywidthmode": "fraction", **wide},
-        **pelvis.anatomy(narrow),
+        legend={"entrywidthmode": "fraction", "entrywidth": 0.5, "orientation": "h"},
+        **pelvis.anatomy(),
     )
     return fig
 
 
 PLACE = {"y": 1.0, "pad": {"b": 6}}  # controls in one row just above the plot
-STUDY_NARROW = {"place": {**PLACE, "pad": {"b": 44}}}  # on a phone: above the layer toggles
+SUBTITLE = "Schematic, not to scale of any one person · one side, seen from behind"
+SHORTER = "Schematic, not to scale · one side, from behind"
 
 
-def _toggle(title: str, x: float, narrow_x: float) -> Option:
-    """A layer toggle in the row of controls above the map (a second row on a phone)."""
-    small = {**PLACE, "x": narrow_x, "font": {"size": 12}}
-    return flag(title, place={**PLACE, "x": x}, narrow={"place": small})
+def _toggle(title: str, default: bool, x: float, small_x: float) -> Option:
+    """A layer toggle in the row of controls above the map (a row of its own when small)."""
+    return flag(title, default, {**PLACE, "x": x}, small={**PLACE, "x": small_x})
 
 
 MAP = Interactive(
     draw_map,
     {
-        "study": Option((ALL, *map_studies()), "Study", place=PLACE, narrow=STUDY_NARROW),
-        "nerves": _toggle("Nerves", 0.26, 0),
-        "tunnel": _toggle("Tunnel zone", 0.385, 0.23),
-        "back_mice": _toggle("Back-mouse area", 0.565, 0.56),
+        "study": Option(
+            (ALL, *map_studies()), "Study", ALL, place=PLACE, small={**PLACE, "pad": {"b": 44}}
+        ),
+        "nerves": _toggle("Nerves", True, 0.26, 0),
+        "tunnel": _toggle("Tunnel zone", False, 0.385, 0.23),
+        "back_mice": _toggle("Back-mouse area", False, 0.565, 0.56),
     },
+)
+map_figure = MAP.entry(
+    "A schematic map of the crest crossings from the midline; the arguments are shown first."
 )
 
 
-def map_figure(
-    study: str = ALL, nerves: bool = True, tunnel: bool = False, back_mice: bool = False
-) -> BookFigure:
-    """A schematic map of the crest crossings from the midline; the arguments are shown first."""
-    return MAP.figure(study=study, nerves=nerves, tunnel=tunnel, back_mice=back_mice)
+def _forest_ticks(row: CrossingRow) -> tuple[str, str]:
+    """Row label (study and n, then the branch and caveats, smaller) and a short one.
 
-
-def _forest_tick(row: CrossingRow, narrow: bool = False) -> str:
-    """Row label: study and n, then branch and what to know before comparing, smaller."""
+    The short one puts each part on a line of its own.
+    """
     if row.kind == "clinical":
-        flags = ["clinical criterion" if narrow else "clinical criterion, not cadaveric"]
+        flags = ["clinical criterion, not cadaveric"]
     else:
         flags = ["branch not stated" if row.branch == "unspecified" else row.branch]
     if row.is_range:
@@ -298,13 +288,13 @@ def _forest_tick(row: CrossingRow, narrow: bool = False) -> str:
         flags.append("no SD")
     if "by their order" in (row.note or ""):
         flags.append("named by order")
-    if narrow:
-        return f"{row.study}<br><span style='font-size:9px'>{row.size}<br>{', '.join(flags)}</span>"
-    return f"{row.study} · {row.size}<br><span style='font-size:11px'>{', '.join(flags)}</span>"
+    tick = f"{row.study} · {row.size}<br><span style='font-size:11px'>{', '.join(flags)}</span>"
+    flags[0] = flags[0].replace(", not cadaveric", "")
+    return tick, "<br>".join((f"<b>{row.study}</b>", row.size, *flags))
 
 
-def draw_forest(reference: str = "midline", narrow: bool = False) -> BookFigure:
-    """The forest plot for one reference point (no controls); ``narrow``: for a phone."""
+def draw_forest(reference: str) -> BookFigure:
+    """The forest plot for one reference point (no controls)."""
     rows = load()
     by_ref = {ref: [r for r in rows if r.reference == ref] for ref in REFERENCES}
     traces = []
@@ -327,38 +317,38 @@ def draw_forest(reference: str = "midline", narrow: bool = False) -> BookFigure:
         f"otherwise the bare ± value). Units of n differ: {units}.",
         alt=f"Forest plot. {alt}.",
         **_table([r for these in by_ref.values() for r in these]),
+        short=dict(_forest_ticks(r) for r in rows)
+        | {f"Distance from {w} (mm)": f"From {w} (mm)" for w in REFERENCE_LABELS.values()},
     )
     these, where = by_ref[reference], REFERENCE_LABELS[reference]
     axis = {"tickvals": list(range(len(these))), "range": [len(these) - 0.5, -0.5]}
     axis |= {"tickfont": {"size": 12}, "showgrid": False, "automargin": False}
-    ticks = [_forest_tick(r, narrow) for r in these]
+    ticks = [_forest_ticks(r)[0] for r in these]
     # the right-hand column: the value without its note
     values = [value_text(r).split(" mm")[0] + (" (range)" if r.is_range else "") for r in these]
-    font = {"size": 11 if narrow else 12}
-    note = {"text": "mean ± (mm)", "xanchor": "left", "yanchor": "bottom", "visible": not narrow}
+    note = {"text": "mean ± (mm)", "xanchor": "left", "yanchor": "bottom", "visible": True}
     _layout(
         fig,
-        narrow,
         "Superior cluneal nerve crossings: the studies compared",
-        (115, 215, 125, 15) if narrow else (95, 135, FOREST_LEFT, 100),
-        height=(300 if narrow else 200) + 46 * max(map(len, by_ref.values())),
-        xaxis={"range": [30, 100], "dtick": 20 if narrow else 10, "showgrid": True},
-        xaxis_title_text=f"{'From' if narrow else 'Distance from'} {where} (mm)",
-        yaxis=axis | {"ticktext": ticks, "tickfont": font, "showgrid": True},
+        (95, 135, FOREST_LEFT, 100),
+        height=200 + 46 * max(map(len, by_ref.values())),
+        xaxis={"range": [30, 100], "dtick": 10, "showgrid": True},
+        xaxis_title_text=f"Distance from {where} (mm)",
+        yaxis=axis | {"ticktext": ticks, "tickfont": {"size": 12}, "showgrid": True},
         yaxis2=axis | {"ticktext": values, "automargin": True, "overlaying": "y", "side": "right"},
-        yaxis2_showticklabels=not narrow,
+        yaxis2_showticklabels=True,
         annotations=[note | {"x": 1, "y": 1, "xref": "paper", "yref": "paper"}],
     )
     return fig
 
 
-FROM = Option(REFERENCES, "From", place=PLACE, fmt=lambda ref: f"From {REFERENCE_LABELS[ref]}")
+FROM = Option(
+    REFERENCES, "From", "midline", place=PLACE, fmt=lambda ref: f"From {REFERENCE_LABELS[ref]}"
+)
 FOREST = Interactive(draw_forest, {"reference": FROM})
-
-
-def forest_figure(reference: str = "midline") -> BookFigure:
-    """The studies side by side, from ``reference`` (``"midline"`` or ``"psis"``) first."""
-    return FOREST.figure(reference=reference)
+forest_figure = FOREST.entry(
+    'The studies side by side, from ``reference`` (``"midline"`` or ``"psis"``) first.'
+)
 
 
 def app(figure: str = "map") -> Any:

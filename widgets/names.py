@@ -53,18 +53,18 @@ def load() -> list[NameRow]:
     return sorted(load_rows("names", NameRow), key=lambda row: row.year)
 
 
-def _trace(rows: list[NameRow], index: int, opacity: float, narrow: bool) -> go.Scatter:
-    """The names of one discipline, each on its own y row (unlabelled on a phone)."""
+def _trace(rows: list[NameRow], index: int, opacity: float) -> go.Scatter:
+    """The names of one discipline, each on its own y row, labelled beside its marker."""
     members = [row for row in rows if row.discipline == DISCIPLINES[index]]
     sides = ["middle right" if row.year < LABEL_FLIP else "middle left" for row in members]
     colour, line = style.colour(index), {"width": 1, "color": style.TEXT}
     return go.Scatter(
         x=[row.year for row in members],
         y=[rows.index(row) for row in members],
-        mode="markers" if narrow else "markers+text",
+        mode="markers+text",
         name=DISCIPLINES[index],
-        text=None if narrow else [row.term for row in members],
-        textposition=None if narrow else sides,
+        text=[row.term for row in members],
+        textposition=sides,
         textfont={"size": 12},
         hovertext=[
             f"<b>{row.term}</b><br>{row.authors}, {row.year}<br>" + row.source.lines()
@@ -76,15 +76,19 @@ def _trace(rows: list[NameRow], index: int, opacity: float, narrow: bool) -> go.
     )
 
 
-def draw(discipline: str = ALL, era: str = "All years", narrow: bool = False) -> BookFigure:
-    """The timeline for one highlighted ``discipline`` and ``era``; ``narrow`` for a phone."""
+def draw(discipline: str, era: str) -> BookFigure:
+    """The timeline for one highlighted ``discipline`` and ``era`` (no controls).
+
+    Where space is short, each row's tick also carries its name (``short``).
+    """
     rows = load()
     first, last = rows[0], rows[-1]
+    who = [f"{row.authors.split(' ')[0]} {row.year}" for row in rows]
     counts = Counter(row.discipline for row in rows)
     per = "; ".join(f"{name}: {counts[name]}" for name in DISCIPLINES if counts[name])
     fig = BookFigure(
         data=[
-            _trace(rows, i, 1.0 if discipline in (ALL, name) else FADED, narrow)
+            _trace(rows, i, 1.0 if discipline in (ALL, name) else FADED)
             for i, name in enumerate(DISCIPLINES)
             if counts[name]
         ],
@@ -99,25 +103,24 @@ def draw(discipline: str = ALL, era: str = "All years", narrow: bool = False) ->
         ),
         columns=("Year", "Name", "Authors", "Journal's discipline", "Source"),
         rows=[(r.year, r.term, r.authors, r.discipline, r.source) for r in rows],
+        short={
+            w: f"<b>{w}</b><br>{style.wrap_hover(r.term, 24)}"
+            for w, r in zip(who, rows, strict=True)
+        },
     )
     start, end = ERAS[era]
     inside = [i for i, row in enumerate(rows) if start <= row.year <= end] or [0]
-    who = [f"{row.authors.split(' ')[0]} {row.year}" for row in rows]
-    side = 10 if narrow else 20
     fig.update_layout(
-        height=(330 + 40 * len(rows)) if narrow else (280 + 24 * len(rows)),
-        title=style.title("Names for back mice over time", narrow, y=0.995),
-        legend={"y": -0.05, "yanchor": "top", "font": {"size": 12 if narrow else 14}},
-        legend_title={"text": "Journal's discipline", "side": "top" if narrow else None},
+        height=280 + 24 * len(rows),
+        title={"text": "Names for back mice over time", "y": 0.995},
+        legend={"y": -0.05, "yanchor": "top", "font": {"size": 14}},
+        legend_title={"text": "Journal's discipline"},
         xaxis={"range": [start, end], "title": {"text": ""}},
-        yaxis={"showgrid": True, "automargin": True, "tickfont": {"size": 9 if narrow else 14}},
+        yaxis={"showgrid": True, "automargin": True, "tickfont": {"size": 14}},
         yaxis_range=[max(inside) + 0.6, min(inside) - 0.6],
         yaxis_tickvals=list(range(len(rows))),
-        yaxis_ticktext=[
-            f"<b>{w}</b><br>{style.wrap_hover(row.term, 24)}" if narrow else w
-            for w, row in zip(who, rows, strict=True)
-        ],
-        margin={"t": 130, "b": 200 if narrow else 150, "l": side, "r": side},
+        yaxis_ticktext=who,
+        margin={"t": 130, "b": 150, "l": 20, "r": 20},
     )
     return fig
 
@@ -128,25 +131,29 @@ TIMELINE = Interactive(
         "discipline": Option(
             (ALL, *DISCIPLINES),
             "Journal's discipline",
+            ALL,
             place={"y": 1.0, "pad": {"b": 48}},
-            narrow={"place": {"y": 1.0, "pad": {"b": 46}, "font": {"size": 10}}},
+            short=(
+                ALL,
+                *DISCIPLINES[:1],
+                "Medicine & rheumatology",
+                *DISCIPLINES[2:5],
+                "Radiology & physio",
+            ),
         ),
         "era": Option(
             tuple(ERAS),
             "Era",
+            "All years",
             place={"y": 1.0, "pad": {"b": 8}},
-            narrow={
-                "labels": ("All years", "1937–1949", "1950–1979", "1980–1999", "2000 on"),
-                "place": {"y": 1.0, "pad": {"b": 6}, "font": {"size": 11}},
-            },
+            short=("All years", "1937–1949", "1950–1979", "1980–1999", "2000 on"),
         ),
     },
 )
 
-
-def figure(discipline: str = ALL, era: str = "All years") -> BookFigure:
-    """The timeline of names, with menus for the highlighted ``discipline`` and the ``era``."""
-    return TIMELINE.figure(discipline=discipline, era=era)
+figure = TIMELINE.entry(
+    "The timeline of names, with menus for the highlighted ``discipline`` and the ``era``."
+)
 
 
 def app() -> Any:

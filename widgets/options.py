@@ -7,18 +7,18 @@ with plotly's own controls, each entry **generated** by diffing ``draw(**choice)
 for that value against the figure first shown (it restyles and relayouts exactly
 what differs), refuses two controls that would write the same property, and builds
 the live ipywidgets app from the same options. ``checkboxes`` and ``number`` options
-exist only in the live app.
+exist only in the live app. On a phone the page applies the figure's phone patch
+(:mod:`widgets.phone`), which each option's ``short`` labels and ``small`` place feed.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import functools
 import inspect
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import phone
 from .checks import check_choice, check_number, check_subset
 
 STATIC = ("dropdown", "buttons", "toggle", "slider")
@@ -29,35 +29,48 @@ ITEM_LISTS = ("annotations", "shapes")
 Path = tuple[str, ...]
 
 
+class _Absent:
+    """The default of a live-only option in a figure function: not drawn."""
+
+    def __repr__(self) -> str:
+        return "not drawn"
+
+
+ABSENT = _Absent()
+
+
 @dataclass(frozen=True)
 class Option:
     """One option of a figure.
 
-    ``values``: the allowed values (for ``number``: minimum and maximum); ``labels``:
-    menu text per value; ``title``: the option's name in the live app (and a toggle's
-    label); ``fmt`` writes a value without a label; ``limits`` bound an off-grid
-    slider start; ``control``: one of :data:`STATIC` or :data:`LIVE_ONLY`; ``place``:
-    the static control's position and look, where ``above`` is pixels over the plot
-    area; ``narrow`` overrides ``control`` and ``place`` in the phone variant.
+    ``values``: the allowed values (for ``number``: minimum and maximum); ``title``:
+    the option's name in the live app (and a toggle's label); ``default``: the value
+    first shown, in the book and in the live app (a live-only option is drawn in the
+    book only when given); ``control``: one of :data:`STATIC` or :data:`LIVE_ONLY`;
+    ``labels``: menu text per value, ``short`` a shorter one where space is short;
+    ``place``: the static control's position and look, where ``above`` is pixels over
+    the plot area, and ``small`` its position on a small screen; ``fmt`` writes a value
+    without a label; ``limits`` bound an off-grid slider start.
     """
 
     values: tuple[Any, ...]
     title: str
+    default: Any
     control: str = "dropdown"
     labels: tuple[str, ...] = ()
     place: Mapping[str, Any] = field(default_factory=dict)
     fmt: Callable[[Any], str] = str
     limits: tuple[float, float] | None = None
-    narrow: Mapping[str, Any] = field(default_factory=dict)
+    short: tuple[str, ...] = ()
+    small: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         check_choice("control", self.control, STATIC + LIVE_ONLY)
-        if self.labels and len(self.labels) != len(self.values):
-            raise ValueError("argument 'labels' must give one label per value")
-
-    def for_width(self, narrow: bool) -> Option:
-        """The option as the narrow variant shows it (itself when not ``narrow``)."""
-        return dataclasses.replace(self, **self.narrow) if narrow and self.narrow else self
+        for name in ("labels", "short"):
+            if getattr(self, name) and len(getattr(self, name)) != len(self.values):
+                raise ValueError(f"argument '{name}' must give one label per value")
+        if self.control in STATIC:
+            self.check("default", self.default)
 
     @property
     def static(self) -> bool:
@@ -78,17 +91,23 @@ class Option:
             return None if value is None else check_number(argument, value, *self.values, True)
         if self.control == "slider" and isinstance(value, float):
             low, high = self.limits or (min(self.values), max(self.values))
-            return check_number(argument, value, low, high)
+            value = check_number(argument, value, low, high)
+            nearest = min(self.values, key=lambda step: abs(step - value))
+            return nearest if abs(nearest - value) < 0.001 else value  # not twice on the slider
         return check_choice(argument, value, self.values)
 
     def steps(self, value: Any) -> tuple[Any, ...]:
         """The values a static control offers: a slider also offers an off-grid start."""
         return self.values if value in self.values else tuple(sorted((*self.values, value)))
 
+    def shorter(self) -> dict[str, str]:
+        """Each menu text with its ``short`` form."""
+        return dict(zip(map(self.label, self.values), self.short, strict=False))
 
-def flag(title: str, place: Mapping[str, Any], narrow: Mapping[str, Any] | None = None) -> Option:
+
+def flag(title: str, default: bool, place: Mapping[str, Any], **more: Any) -> Option:
     """A yes/no option: a toggle button in the figure, a checkbox in the live app."""
-    return Option((False, True), title, control="toggle", place=place, narrow=narrow or {})
+    return Option((False, True), title, default, "toggle", place=place, **more)
 
 
 # ------------------------------------------------------------------ figure diffs
@@ -208,16 +227,6 @@ def _refuse_overlaps(changes: Mapping[str, _Changes]) -> None:
 # --------------------------------------------------------------- static controls
 
 
-def _position(place: Mapping[str, Any], fig: Any) -> dict[str, Any]:
-    """``place`` with ``above`` (pixels over the plot area) turned into paper ``y``."""
-    place = dict(place)
-    if "above" in place:
-        margin = fig.layout.margin
-        plot_height = fig.layout.height - (margin.t or 0) - (margin.b or 0)
-        place["y"] = 1 + place.pop("above") / plot_height
-    return place
-
-
 def _control(
     option: Option, steps: Sequence[Any], entries: Sequence[tuple[str, list[Any]]], value: Any
 ) -> tuple[str, dict[str, Any]]:
@@ -252,61 +261,82 @@ class Interactive:
             raise ValueError(f"unknown argument(s) {sorted(unknown)}; allowed {list(self.options)}")
         return {name: self.options[name].check(name, value) for name, value in choice.items()}
 
+    def start(self, static: bool = False) -> dict[str, Any]:
+        """Every option's default (``static``: only the options the book draws a control for)."""
+        return {n: o.default for n, o in self.options.items() if o.static or not static}
+
     def figure(self, **choice: Any) -> Any:
         """The static figure for ``choice``, with a generated control per static option.
 
-        When ``draw`` takes ``narrow``, the figure also carries its narrow (phone)
-        variant, built the same way with each option's ``narrow`` control and place.
+        It carries its phone patch as ``fig.phone`` (see :mod:`widgets.phone`).
         """
-        choice = self.check(choice)
-        fig = self._controlled(choice, narrow=False)
-        if "narrow" in inspect.signature(self.draw).parameters:
-            fig.narrow = self._controlled(choice, narrow=True).to_plotly_json()
-        return fig
-
-    def _controlled(self, choice: dict[str, Any], narrow: bool) -> Any:
-        """``draw(**choice)`` with its generated controls (narrow or wide)."""
-        draw = functools.partial(self.draw, narrow=True) if narrow else self.draw
-        fig = draw(**choice)
+        given = {name: value for name, value in choice.items() if value is not ABSENT}
+        choice = self.start(static=True) | self.check(given)
+        fig = self.draw(**choice)
         base = _parts(fig)
         controls: dict[str, list[Any]] = {"updatemenus": [], "sliders": []}
         written: dict[str, _Changes] = {}
+        states, places = [], []
         for name, option in self.options.items():
-            option = option.for_width(narrow)
             if not option.static:
                 continue
             steps = option.steps(choice[name])
-            variants = [
-                base if v == choice[name] else _parts(draw(**{**choice, name: v})) for v in steps
-            ]
+            drawn = [fig if v == choice[name] else self.draw(**{**choice, name: v}) for v in steps]
+            states += [state.to_plotly_json() for state in drawn]
+            variants = [_parts(state) for state in drawn]
             written[name] = _changes(name, base, variants)
             entries = [_entry(written[name], variant) for variant in variants]
             kind, control = _control(option, steps, entries, choice[name])
-            controls[kind].append({**control, **_position(option.place, fig)})
+            margin = fig.layout.margin
+            where = phone.position(option.place, fig.layout.height, margin.t or 0, margin.b or 0)
+            controls[kind].append({**control, **where})
+            places.append((kind, option.small or option.place))
         _refuse_overlaps(written)
         fig.update_layout(**{kind: items for kind, items in controls.items() if items})
+        labels = {k: v for option in self.options.values() for k, v in option.shorter().items()}
+        paths = {_dotted(cell) for changes in written.values() for cell in changes.written()}
+        fig.phone = phone.patch(
+            fig.to_plotly_json(), states, fig.short or {}, labels, places, paths
+        )
         return fig
 
-    def app(
-        self,
-        title: str,
-        defaults: Mapping[str, Any] | None = None,
-        render: Callable[..., Any] | None = None,
-    ) -> Any:
+    def entry(self, doc: str) -> Callable[..., Any]:
+        """A public function that draws this figure, with a signature and ``doc``.
+
+        Its parameters are the options, each defaulting to its option's default; a
+        live-only option defaults to :data:`ABSENT` (not drawn).
+        """
+
+        def figure(*args: Any, **kwargs: Any) -> Any:
+            bound = figure.__signature__.bind(*args, **kwargs)  # type: ignore[attr-defined]
+            return self.figure(**bound.arguments)
+
+        figure.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+            [
+                inspect.Parameter(
+                    name,
+                    inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                    default=option.default if option.static else ABSENT,
+                )
+                for name, option in self.options.items()
+            ]
+        )
+        figure.__doc__ = doc
+        return figure
+
+    def app(self, title: str, render: Callable[..., Any] | None = None) -> Any:
         """The live app: one ipywidgets control per option, driving ``render`` (or ``draw``).
 
-        Each control starts at ``draw``'s default for its option unless ``defaults`` says
-        otherwise.
+        Each control starts at its option's default.
         """
         from .live import LiveApp, control_for
 
-        start = {
-            name: parameter.default
-            for name, parameter in inspect.signature(self.draw).parameters.items()
-            if parameter.default is not parameter.empty
-        } | dict(defaults or {})
-        unset = [name for name in self.options if start.get(name) is None]
-        if unset:
-            raise ValueError(f"argument 'defaults' must give a start value for {unset}")
-        controls = {name: control_for(option, start[name]) for name, option in self.options.items()}
+        controls = {name: control_for(o, o.default) for name, o in self.options.items()}
         return LiveApp(controls, render or self.draw, title)
+
+
+def _dotted(cell: tuple[Any, Path]) -> str:
+    """A written (trace, path) or ("layout", path) cell as a phone-patch path."""
+    where, path = cell
+    head = "layout" if where == "layout" else f"data[{where}]"
+    return ".".join((head, *path))

@@ -48,7 +48,12 @@ def _path(points: Points, end: str = "Z") -> str:
     return "M" + "L".join(f"{x},{y}" for x, y in points) + end
 
 
-def anatomy(narrow: bool = False) -> dict[str, list[dict[str, Any]]]:
+#: The buttock label, and a shorter wording for where space is short.
+BUTTOCK = "↓ towards the buttock"
+SHORT = {BUTTOCK: "↓ buttock"}
+
+
+def anatomy() -> dict[str, list[dict[str, Any]]]:
     """Layout shapes (sacrum, ilia, spinous processes, midline, crest) and their labels."""
     bone = {"fillcolor": "#eeeeee", "line": {"color": "#555555", "width": 1}}
     midline = {"color": style.TEXT, "width": 1.5, "dash": "dash"}
@@ -68,10 +73,10 @@ def anatomy(narrow: bool = False) -> dict[str, list[dict[str, Any]]]:
         (13.5, 3.6, "Iliac crest", "middle", "left"),
         (9.8, -1.5, "Ilium", "middle", "center"),
         (0, -7.2, "Sacrum", "middle", "center"),
-        (11.0, -9.6, "↓ buttock" if narrow else "↓ towards the buttock", "bottom", "left"),
+        (11.0, -9.6, BUTTOCK, "bottom", "left"),
     ]
     keys = ("x", "y", "text", "yanchor", "xanchor")
-    font = {"size": 10 if narrow else 12, "color": style.TEXT}
+    font = {"size": 12, "color": style.TEXT}
     annotations = [
         dict(zip(keys, row, strict=True), xref="x", yref="y", font=font) for row in labels
     ]

@@ -12,7 +12,7 @@ from typing import Any, Literal
 import plotly.graph_objects as go
 
 from . import data, style
-from .forest import FILLED_KEY, Dot, dots, legend_key, percent_layout, sort_buttons
+from .forest import FILLED_KEY, SHORT_KEYS, Dot, dots, legend_key, percent_layout, sort_buttons
 from .options import Interactive, Option
 from .render import BookFigure
 from .stats import wilson_interval
@@ -36,6 +36,7 @@ COLOUR_BY: dict[str, tuple[str, ...]] = {"definition": DEFINITIONS, "population"
 #: Sort orders offered by the sort buttons: argument value -> button label.
 SORTS: dict[str, str] = {sort: f"By {sort}" for sort in ("year", "percent", *COLOUR_BY)}
 RANGE_NAME = "Range given without a source"
+X_TITLE = "Percent of the group examined (%)"
 
 
 @data.row_model
@@ -179,12 +180,11 @@ def _describe(rows: list[PrevalenceRow]) -> dict[str, str]:
 
 
 def draw(
-    colour_by: str = "definition",
-    sort: str = "year",
+    colour_by: str,
+    sort: str,
     definitions: tuple[str, ...] = DEFINITIONS,
-    narrow: bool = False,
 ) -> BookFigure:
-    """The dot plot for one colour, sort order and set of definitions; ``narrow`` for a phone."""
+    """The dot plot for one colour, sort order and set of definitions (no controls)."""
     rows = [row for row in load() if row.definition in definitions]
     plotted = [row for row in rows if row.percent is not None]
     ranges = [row for row in rows if row.percent is None]
@@ -207,26 +207,26 @@ def draw(
                 marker={"symbol": "line-ns-open", "size": 12, "color": style.GREY},
             )
         )
-    open_key = f"Open{'' if narrow else ' marker'}: n not given, no interval"
-    traces += [legend_key(FILLED_KEY[narrow], "circle", style.GREY)]
-    traces += [legend_key(open_key, "circle-open", style.GREY)]
+    traces += [legend_key(FILLED_KEY, "circle", style.GREY)]
+    traces += [legend_key("Open marker: n not given, no interval", "circle-open", style.GREY)]
     table = [[cell(row) for cell in TABLE.values()] for row in rows]
-    fig = BookFigure(data=traces, columns=tuple(TABLE), rows=table, **_describe(rows))
+    short = (
+        SHORT_KEYS | {row.tick: row.short_tick for row in rows} | {X_TITLE: "Percent of group (%)"}
+    )
+    fig = BookFigure(traces, columns=tuple(TABLE), rows=table, short=short, **_describe(rows))
     if sort == "year":
         order = sorted(rows, key=lambda r: (r.year, r.study, -r.estimate))[::-1]
     elif sort == "percent":
         order = sorted(rows, key=lambda r: (r.estimate, r.year))
     else:
         order = sorted(rows, key=lambda r: (-COLOUR_BY[sort].index(getattr(r, sort)), r.estimate))
-    x_title = f"Percent of {'group' if narrow else 'the group examined'} (%)"
     percent_layout(
         fig,
         len(rows),
         "Reported prevalence of back mice and related findings",
-        {"range": [0, 80], "title": x_title},
+        {"range": [0, 80], "title": X_TITLE},
         f"{colour_by.capitalize()}:",
         200,
-        {row.tick: row.short_tick for row in rows} if narrow else None,
         categoryorder="array",
         categoryarray=[row.tick for row in order],
     )
@@ -239,21 +239,18 @@ PLOT = Interactive(
         "colour_by": Option(
             tuple(COLOUR_BY),
             "Colour by",
+            "definition",
             labels=tuple(f"Colour by {by}" for by in COLOUR_BY),
             place={"above": 52},
-            narrow={"place": {"above": 48}},
         ),
-        "sort": sort_buttons(SORTS),
-        "definitions": Option(DEFINITIONS, "Show definitions", "checkboxes"),
+        "sort": sort_buttons(SORTS, "year"),
+        "definitions": Option(DEFINITIONS, "Show definitions", DEFINITIONS, "checkboxes"),
     },
 )
 
-
-def figure(
-    colour_by: str = "definition", sort: str = "year", definitions: tuple[str, ...] = DEFINITIONS
-) -> BookFigure:
-    """Reported prevalence by study, with menus to colour and sort; ``definitions`` filters."""
-    return PLOT.figure(colour_by=colour_by, sort=sort, definitions=definitions)
+figure = PLOT.entry(
+    "Reported prevalence by study, with menus to colour and sort; ``definitions`` filters."
+)
 
 
 def _live(colour_by: str, sort: str, definitions: tuple[str, ...]) -> Any:

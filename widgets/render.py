@@ -2,9 +2,11 @@
 
 :class:`BookFigure` is a plotly figure that also carries a caption, alt text and
 its data table. In the book build (``BACKMICE_BOOK=1``, set by ``_ext``) it shows
-as ``text/html``: a ``<figure>`` with the plot (no plotly.js or MathJax inside; the
-id a hash of the figure, so builds are identical), its caption, and the alt text
-and table in a ``<details>``. Anywhere else it shows as plotly would.
+as ``text/html``: a ``<figure>`` holding an empty plot box (its id a hash of the
+figure, so builds are identical), the figure as JSON for the page script
+``_static/backmice-figures.js`` (which draws it for the reader's colour scheme and
+width, with no plotly.js or MathJax inside the page), the alt text and table in a
+``<details>``, and the caption last. Anywhere else it shows as plotly would.
 """
 
 from __future__ import annotations
@@ -49,11 +51,15 @@ def in_book_build() -> bool:
 
 
 class BookFigure(go.Figure):
-    """A plotly figure in the book's template, with caption, alt text, data and phone layout."""
+    """A plotly figure in the book's template, with caption, alt text, data and phone patch.
+
+    ``short``: shorter wordings of the figure's texts, for small screens.
+    """
 
     caption = ""  # printed under the figure
     alt = ""  # a text alternative that says what the figure shows
-    narrow: dict[str, Any] | None = None  # plotly JSON laid out for a phone, if any
+    phone: dict[str, Any] | None = None  # the phone patch (widgets.phone), if any
+    short: dict[str, str] | None = None  # shorter wordings of its texts
 
     def __init__(
         self,
@@ -62,11 +68,12 @@ class BookFigure(go.Figure):
         alt: str = "",
         columns: Sequence[str] = (),
         rows: Sequence[Sequence[Any]] = (),
+        short: dict[str, str] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.update_layout(template=style.template())
-        self.caption, self.alt = caption, alt
+        self.caption, self.alt, self.short = caption, alt, dict(short or {})
         self._columns = tuple(str(column) for column in columns)
         self._rows = tuple(tuple(row) for row in rows)
 
@@ -81,45 +88,32 @@ class BookFigure(go.Figure):
         return f"bm-{digest[:12]}"
 
     def to_book_html(self) -> str:
-        """The figure as the static book shows it."""
-        text = self.to_json()  # serialised once: for the id and the dark colours
+        """The figure as the static book shows it (drawn by the page script)."""
+        plain = self.to_plotly_json()
+        text = _compact(plain)  # serialised once: for the id and the dark colours
         element = self.element_id(text)
-        height = self.layout.height or 450
-        plot = pio.to_html(
-            self,
-            config=PLOT_CONFIG,
-            include_plotlyjs=False,
-            include_mathjax=False,
-            full_html=False,
-            div_id=element,
-            default_height=f"{height}px",
-            validate=False,
-        )
+        spec = {**plain, "config": PLOT_CONFIG, "dark": self.dark_colours(text)}
+        if self.phone:
+            spec["phone"] = self.phone
+        script = _compact(spec).replace("<", "\\u003c")  # nothing can close the script
         return (
-            f'<figure class="bm-figure" aria-label="{html.escape(self.alt)}"{self._variants(text)}>'
-            f"{plot}"
-            f'<figcaption class="bm-caption">{html.escape(self.caption)}</figcaption>'
+            f'<figure class="bm-figure" aria-label="{html.escape(self.alt)}">'
+            f'<div id="{element}" class="plotly-graph-div bm-plot" '
+            f'style="height:{self.layout.height or 450}px; width:100%;"></div>'
+            f'<script type="application/json" class="bm-spec">{script}</script>'
             f'<details class="bm-alt"><summary>Text description and data</summary>'
             f"<p>{html.escape(self.alt)}</p>{self._table_html(element)}</details>"
+            f'<figcaption class="bm-caption">{html.escape(self.caption)}</figcaption>'
             "</figure>"
         )
 
     def dark_colours(self, text: str | None = None) -> dict[str, str]:
         """The light-to-dark colour swaps (:data:`style.DARK`) that apply to this figure.
 
-        ``text``: the figure's JSON, if at hand; the narrow variant is searched too.
+        ``text``: the figure's JSON, if at hand.
         """
-        text = (text or self.to_json()) + json.dumps(self.narrow or {})
+        text = text or self.to_json()
         return {light: dark for light, dark in style.DARK.items() if f'"{light}"' in text}
-
-    def _variants(self, text: str) -> str:
-        """Data attributes for the page script: dark colours, narrow layout, plot config."""
-        attributes = {"data-dark": self.dark_colours(text), "data-config": PLOT_CONFIG}
-        if self.narrow is not None:
-            attributes["data-narrow"] = self.narrow
-        return "".join(
-            f' {name}="{html.escape(_compact(value))}"' for name, value in attributes.items()
-        )
 
     def _table_html(self, element: str) -> str:
         """The data table as accessible HTML (header cells with scope)."""

@@ -9,7 +9,6 @@ alternative and a data table.
 from __future__ import annotations
 
 import textwrap
-from typing import Any
 
 import plotly.graph_objects as go
 
@@ -88,13 +87,6 @@ def template() -> go.layout.Template:
             },
         }
     )
-
-
-def title(text: str, narrow: bool = False, **place: Any) -> dict[str, Any]:
-    """A figure title; on a phone (``narrow``) broken into short lines, a little smaller."""
-    if narrow:
-        return {"text": wrap_hover(text, 34), "font": {"size": 15}, **place}
-    return {"text": text, **place}
 
 
 def colour(index: int) -> str:

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from . import data, style
 from .checks import check_choice, check_number
-from .forest import Dot, dots, legend_key, percent_layout, sort_buttons
+from .forest import SHORT_KEYS, Dot, dots, legend_key, percent_layout, sort_buttons
 from .options import Interactive, Option
 from .render import BookFigure
 from .stats import wilson, wilson_interval
@@ -222,20 +222,20 @@ def _forest_texts(rows: list[OutcomeRow]) -> dict[str, str]:
     return {"caption": " ".join(filter(None, caption)), "alt": " ".join(filter(None, alt))}
 
 
-def draw_forest(
-    treatment_type: str = ALL, sort: str = "proportion", narrow: bool = False
-) -> BookFigure:
-    """The forest plot for one type filter and sort order (no controls); ``narrow``: phone."""
+def draw_forest(treatment_type: str, sort: str) -> BookFigure:
+    """The forest plot for one type filter and sort order (no controls)."""
     rows = outcomes("improved")
     traces: list[go.Scatter] = []
     for kind in (k for k in TYPES if any(r.type == k for r in rows)):
         traces += _type_traces(rows, kind, sort, treatment_type in (ALL, kind))
     design = {"legendgroup": "evidence", "legendgrouptitle": {"text": "Study design"}}
     traces += [legend_key(*key, style.GREY, **design) for key in DESIGN_SYMBOLS.items()]
-    hollow = ("Open marker: n per arm not given, no interval", "Open: n per arm not given")
-    traces.append(legend_key(hollow[narrow], "diamond-open", style.GREY, legendgroup="evidence"))
+    hollow = "Open marker: n per arm not given, no interval"
+    traces.append(legend_key(hollow, "diamond-open", style.GREY, legendgroup="evidence"))
     table = [tuple(cell(r) for cell in FOREST_TABLE.values()) for r in sort_order(rows, sort)]
-    fig = BookFigure(traces, columns=tuple(FOREST_TABLE), rows=table[::-1], **_forest_texts(rows))
+    short = SHORT_KEYS | {row.tick: row.short_tick for row in rows}
+    texts = _forest_texts(rows)
+    fig = BookFigure(traces, columns=tuple(FOREST_TABLE), rows=table[::-1], short=short, **texts)
     percent_layout(
         fig,
         len(rows),
@@ -243,19 +243,18 @@ def draw_forest(
         {"range": [0, 102], "title": "Patients who improved (%)"},
         "Treatment type:",
         190,  # pixels below the plot: axis title and legend
-        {row.tick: row.short_tick for row in rows} if narrow else None,
         categoryorder="sum ascending",
     )
     return fig
 
 
-TYPE_OPTION = Option((ALL, *TYPES), "Type", place={"above": 52}, narrow={"place": {"above": 48}})
-FOREST = Interactive(draw_forest, {"treatment_type": TYPE_OPTION, "sort": sort_buttons(SORTS)})
-
-
-def forest_figure(treatment_type: str = ALL, sort: str = "proportion") -> BookFigure:
-    """Share improved per study with Wilson 95% intervals; first ``treatment_type`` and ``sort``."""
-    return FOREST.figure(treatment_type=treatment_type, sort=sort)
+TYPE_OPTION = Option((ALL, *TYPES), "Type", ALL, place={"above": 52})
+FOREST = Interactive(
+    draw_forest, {"treatment_type": TYPE_OPTION, "sort": sort_buttons(SORTS, "proportion")}
+)
+forest_figure = FOREST.entry(
+    "Share improved per study with Wilson 95% intervals; first ``treatment_type`` and ``sort``."
+)
 
 
 def _limits(proportion: float, n: int) -> tuple[float, float]:
@@ -337,22 +336,20 @@ def _size_texts(proportion: float, sizes: list[int]) -> dict[str, str]:
         f"{N_GRID[0]} to {N_GRID[-1]}; the slider changes the share. The vertical bars mark the "
         f"sizes of the studies in the forest plot. At the starting value of {percent(proportion)} "
         f"improved, the interval for a study of {small} patients runs from {low_s} to {high_s}; "
-        f"for a study of {large} it narrows to {low_l}–{high_l}."
+        f"for a study of {large} it shrinks to {low_l}–{high_l}."
     )
     alt = (
         f"Line chart with a logarithmic x axis from {N_GRID[0]} to {N_GRID[-1]} patients. A "
         f"shaded band around a dashed line at {percent(proportion)} shows the 95% Wilson "
-        "interval; it is very wide for a handful of patients and narrows steadily as n grows. "
+        "interval; it is very wide for a handful of patients and shrinks steadily as n grows. "
         f"Vertical bars mark {style.count(len(sizes), 'study size')} from {small} to "
         f"{large}, {sum(size < 40 for size in sizes)} of them below 40 patients."
     )
     return {"caption": caption, "alt": alt}
 
 
-def draw_sample_size(
-    proportion: float = 0.8, n: int | None = None, narrow: bool = False
-) -> BookFigure:
-    """The sample-size figure for one ``proportion`` and ``n`` (no controls); ``narrow``: phone."""
+def draw_sample_size(proportion: float, n: int | None = None) -> BookFigure:
+    """The sample-size figure for one ``proportion`` and ``n`` (no controls)."""
     sizes: dict[int, list[str]] = {}  # study sizes of the forest plot on the grid, with names
     for row in sorted(outcomes("improved"), key=lambda r: r.n or 0):
         if (row.n or 0) >= N_GRID[0]:
@@ -364,49 +361,43 @@ def draw_sample_size(
             table.append((k, round(100 * step, 1), low, high, round(high - low, 1)))
     texts = _size_texts(proportion, list(sizes))
     columns = ("n", "Proportion %", "Wilson 95% lower %", "Wilson 95% upper %", "Width (points)")
-    fig = BookFigure(_size_traces(proportion, sizes, n), columns=columns, rows=table, **texts)
-    x_title = f"Number of patients{'' if narrow else ' in the study'} (n, log scale)"
+    x_title = "Number of patients in the study (n, log scale)"
+    short = {x_title: "Number of patients (n, log scale)", SLIDER_PREFIX: "Share improved: "}
+    traces = _size_traces(proportion, sizes, n)
+    fig = BookFigure(traces, columns=columns, rows=table, short=short, **texts)
     ticks = [3, 5, 10, 20, 50, 100, 200, 500, 1000]
     fig.update_layout(
-        height=600 if narrow else 560,
-        title=style.title("How sample size limits certainty", narrow, xref="container", y=0.98),
+        height=560,
+        title={"text": "How sample size limits certainty", "xref": "container", "y": 0.98},
         xaxis={"type": "log", "range": [math.log10(2.5), math.log10(1100)], "tickvals": ticks},
         xaxis_title={"text": x_title, "standoff": 6},
         yaxis={"range": [0, 108], "dtick": 20, "ticksuffix": "%", "automargin": True},
         yaxis_title_text="Share improved, with 95% interval",
-        legend={"y": 1.02, "yanchor": "bottom", "font": {"size": 10 if narrow else 12}},
-        margin={"t": 150 if narrow else 110, "b": 160, "l": 10, "r": 20},
+        legend={"y": 1.02, "yanchor": "bottom", "font": {"size": 12}},
+        margin={"t": 110, "b": 160, "l": 10, "r": 20},
     )
     return fig
 
 
+SLIDER_PREFIX = "Observed share improved: "
 _UNDER_PLOT = {"x": 0, "len": 1, "y": -0.2, "yanchor": "top", "pad": {"t": 10}}
-_SLIDER = {"currentvalue": {"prefix": "Observed share improved: "}, **_UNDER_PLOT}
-_NARROW = {"currentvalue": {"prefix": "Share improved: "}, "font": {"size": 9}, **_UNDER_PLOT}
 SIZE_OPTIONS = {
     "proportion": Option(
         PROPORTIONS,
         "Improved",
+        0.8,
         "slider",
         fmt=lambda p: f"{round(100 * p, 1):g}%",
         limits=(0.01, 0.99),
-        place=_SLIDER,
-        narrow={"place": _NARROW},
+        place={"currentvalue": {"prefix": SLIDER_PREFIX}, **_UNDER_PLOT},
     ),
-    "n": Option((3, 1000), "Your n", "number"),
+    "n": Option((3, 1000), "Your n", 35, "number"),
 }
 SAMPLE_SIZE = Interactive(draw_sample_size, SIZE_OPTIONS)
-
-
-def sample_size_figure(proportion: float = 0.8, n: int | None = None) -> BookFigure:
-    """The Wilson 95% interval against n; ``n`` adds a highlighted study size.
-
-    A ``proportion`` within 0.1 point of a slider step snaps to it (else it would show twice).
-    """
-    if isinstance(proportion, (int, float)) and not isinstance(proportion, bool):
-        nearest = min(PROPORTIONS, key=lambda step: abs(step - proportion))
-        proportion = nearest if abs(nearest - proportion) < 0.001 else float(proportion)
-    return SAMPLE_SIZE.figure(proportion=proportion, n=n)
+sample_size_figure = SAMPLE_SIZE.entry(
+    "The Wilson 95% interval against n; ``n`` adds a highlighted study size.\n\n"
+    "A ``proportion`` within 0.1 point of a slider step snaps to it (else it would show twice)."
+)
 
 
 class SizeView:
@@ -431,5 +422,5 @@ def app() -> Any:
 
     forest = FOREST.app("Treatment outcomes: share improved")
     title = "How sure can we be? Sample size and the 95% interval"
-    size = SAMPLE_SIZE.app(title, {"n": 35}, render=SizeView)
+    size = SAMPLE_SIZE.app(title, render=SizeView)
     return w.VBox([forest, size])
