@@ -7,11 +7,11 @@ It does these things, each in one place:
 2. Serves plotly.js from the book's own ``_static/``: the partial "cartesian"
    bundle of exactly the plotly.js version plotly.py bundles (checked at start-up,
    :func:`check_plotly_bundle`), loaded once, with ``defer``, only on pages that hold
-   a figure; each figure's inline call waits for it (:func:`defer_plotly_calls`), so
-   the text paints before the 480 KiB of JavaScript arrive. It also loads
-   ``backmice.js`` (working sidebar buttons, a cue on wide tables) with ``defer``, and
-   on figure pages ``backmice-figures.js``, which gives each figure its dark colours
-   and its phone layout.
+   a figure, so the text paints before the 480 KiB of JavaScript arrive. On those
+   pages ``backmice-figures.js`` draws each figure from the JSON that
+   :mod:`widgets.render` puts in the page, in the reader's colours and, on a phone,
+   with its phone patch. Every page loads ``backmice.js`` (working sidebar buttons, a
+   cue on wide tables) with ``defer``.
 3. Unhooks sphinx-thebe (see :func:`drop_thebe`) and hides launch buttons until
    the repository URL is set.
 4. Offers every chapter as a ``.ipynb`` download, generated from the MyST source by
@@ -53,8 +53,6 @@ FIGURES_JS = "backmice-figures.js"
 OWN_SCRIPTS = (PLOTLY_JS, PAGE_JS, FIGURES_JS)
 PLOTLY_MARKER = 'class="plotly-graph-div'
 PLOTLY_VERSION = re.compile(r"plotly\.js (?:\([^)]*\) )?v(\d+\.\d+\.\d+)")
-# plotly.py's figure HTML: a <script> that calls Plotly.newPlot as soon as it runs.
-PLOTLY_CALL = re.compile(r"<script>(\s*window\.PLOTLYENV\s*=.*?)</script>", re.DOTALL)
 
 
 def plotly_py_bundle() -> Path:
@@ -91,18 +89,6 @@ def check_plotly_bundle(app: Sphinx, config: Any) -> None:
     ]
 
 
-def defer_plotly_calls(body: str) -> str:
-    """Make each figure's inline plotly call wait until the deferred plotly.js has run.
-
-    Deferred scripts run before ``DOMContentLoaded``, so a call made then finds
-    ``Plotly`` defined, while the page's text is parsed and painted first.
-    """
-    return PLOTLY_CALL.sub(
-        r'<script>document.addEventListener("DOMContentLoaded", function () {\1});</script>',
-        body,
-    )
-
-
 def add_page_assets(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
@@ -113,7 +99,6 @@ def add_page_assets(
     if "body" in context:
         context["body"] = fix_citation_list_role(context["body"])
     if PLOTLY_MARKER in context.get("body", ""):
-        context["body"] = defer_plotly_calls(context["body"])
         app.add_js_file(PLOTLY_JS, priority=200, defer="defer")
         app.add_js_file(FIGURES_JS, priority=210, defer="defer")
     source = Path(app.env.doc2path(pagename))

@@ -24,6 +24,7 @@ from conftest import ROOT, toc_docnames
 from pagecheck import PageReport, check_page, sideways_scroll
 
 from tools.browser import SETTINGS
+from widgets import treatments
 
 PAGES = toc_docnames()
 # A figure cell calls a widget function named `figure` or `<something>_figure`.
@@ -151,7 +152,7 @@ def test_page_scripts_are_lean(docname, book_html):
     if expected_figures(docname):
         assert len(plotly_tags) == 1
         assert "defer" in plotly_tags[0] and PLOTLY_BUNDLE.name in plotly_tags[0]
-        assert "Plotly.newPlot" not in text.split('addEventListener("DOMContentLoaded"')[0]
+        assert "Plotly.newPlot" not in text
     else:
         assert plotly_tags == []
 
@@ -202,18 +203,13 @@ def test_text_paints_before_plotly_runs(book_url, context):
     assert page.locator(".js-plotly-plot .main-svg").count() >= 2
 
 
-def test_figure_calls_wait_for_the_deferred_bundle():
-    """Every inline plotly call is wrapped; other scripts are left alone."""
-    import plotly.graph_objects as go
-    import plotly.io as pio
-    from backmice_sphinx import defer_plotly_calls
-
-    figure = pio.to_html(go.Figure(go.Scatter(y=[1, 2])), include_plotlyjs=False, full_html=False)
-    other = "<script>console.log('kept');</script>"
-    body = defer_plotly_calls(figure + figure + other)
-    assert body.count('document.addEventListener("DOMContentLoaded", function () {') == 2
-    assert body.count("Plotly.newPlot") == 2
-    assert body.endswith(other)
+def test_figures_are_data_drawn_by_the_deferred_script(book_html):
+    """A figure page holds each figure as JSON for backmice-figures.js, no inline call."""
+    text = (book_html / "chapters/01-terminology.html").read_text(encoding="utf-8")
+    assert text.count('<script type="application/json" class="bm-spec">') == 2
+    assert "Plotly.newPlot" not in text
+    tags = [t for t in re.findall(r"<script[^>]*>", text) if "backmice-figures.js" in t]
+    assert len(tags) == 1 and "defer" in tags[0]
 
 
 def test_build_stops_on_a_bundle_of_another_version(tmp_path, monkeypatch):
@@ -238,3 +234,31 @@ def test_own_scripts_are_not_loaded_on_every_page():
     config = SimpleNamespace(html_js_files=[PLOTLY_JS, PAGE_JS, "other.js", ("x.js", {})])
     check_plotly_bundle(None, config)
     assert config.html_js_files == ["other.js", ("x.js", {})]
+
+
+FIGURE_STATE = """figure => {
+  const plot = figure.querySelector('.bm-plot');
+  return {active: plot.layout.updatemenus.map(menu => menu.active),
+          categories: plot.layout.yaxis.categoryarray || null,
+          y: plot.data.map(trace => trace.y)};
+}"""
+
+
+def test_a_menu_choice_survives_crossing_the_phone_width(book_url, setting_context):
+    """Sort the treatment forest plot by n, then narrow the window to a phone's width and
+    widen it again: the phone patch is applied and undone in place, so the choice stays."""
+    from playwright.sync_api import expect
+
+    page = setting_context("desktop-light").new_page()
+    page.goto(f"{book_url}/chapters/04-treatments.html")
+    figure = page.locator("figure.bm-figure").first
+    expect(figure).to_have_attribute("data-variant", "wide light")
+    figure.scroll_into_view_if_needed()
+    figure.locator(".updatemenu-button", has_text="By n").click()
+    chosen = figure.evaluate(FIGURE_STATE)
+    assert chosen["active"][1] == list(treatments.SORTS).index("n")
+    for width, height, variant in ((390, 844, "narrow light"), (1280, 900, "wide light")):
+        page.set_viewport_size({"width": width, "height": height})
+        expect(figure).to_have_attribute("data-variant", variant)
+        assert figure.evaluate(FIGURE_STATE) == chosen, variant
+    expect(figure.locator(".updatemenu-container")).to_contain_text("By n")

@@ -1,9 +1,9 @@
 """Write standalone pages of book figures, for browser checks outside the book.
 
 ``write_page`` puts the book's own plotly.js bundle (the partial cartesian build the
-book serves, from ``_static/``) next to an ``index.html`` holding the given HTML
-fragments, so ``tests/pagecheck.check_page`` can open it on loopback and the figures
-are drawn by exactly the JavaScript a reader gets.
+book serves, from ``_static/``) and its figure script next to an ``index.html``
+holding the given HTML fragments, so ``tests/pagecheck.check_page`` can open it on
+loopback and the figures are drawn by exactly the JavaScript a reader gets.
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PLOTLY_JS = ROOT / "_static" / "plotly-cartesian-4.1.1.min.js"
+FIGURES_JS = ROOT / "_static" / "backmice-figures.js"
 
 TEMPLATE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="icon" href="data:,">
-<script src="plotly.min.js"></script>{head}</head>
+<script src="plotly.min.js"></script><script src="figures.js" defer></script>{head}</head>
 <body><main><h1>{title}</h1>
 {body}
 </main></body></html>
@@ -35,6 +36,7 @@ def write_page(
     """
     directory.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(PLOTLY_JS, directory / "plotly.min.js")
+    shutil.copyfile(FIGURES_JS, directory / "figures.js")
     page = directory / "index.html"
     text = TEMPLATE.format(title=title, head=head, body="\n".join(fragments))
     page.write_text(text, encoding="utf-8")
