@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 HTML := _build/html
 PORT ?= 8000
 
-.PHONY: book test quick lint serve clean bench pdf notebooks wheel lite FORCE
+.PHONY: book test quick lint serve clean bench pdf notebooks wheel lite develop FORCE
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -43,12 +43,22 @@ $(WHEEL): $(VENV)/.lite-installed pyproject.toml $(shell find widgets -name '*.p
 
 $(HTML)/index.html: $(WHEEL)
 
+## develop: install this checkout into .venv editable (pyproject.toml's dev-mode-dirs put
+## it and _ext/ on the import path): the chapters' kernels import `widgets` from here and
+## the tools run as `python -m tools.NAME`. A venv linked from elsewhere (the tests' copies
+## of the book) is left alone. Run by `make book`, `make test` and `make quick`.
+develop: $(VENV)/.lite-installed
+	@[ -L $(VENV) ] || $(BIN)/python -I -c 'import importlib.util as u, pathlib as p, sys; \
+	  s = u.find_spec("widgets"); sys.exit(not s or p.Path(s.origin) != p.Path(sys.argv[1]))' \
+	  "$(CURDIR)/widgets/__init__.py" || (set -x; \
+	  $(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --editable .)
+
 # The dev tools (jupyterlab) go on top of the hashed build tools (jupyter_server).
 $(VENV)/.dev-installed: $(VENV)/.lite-installed
 
 ## lite: the offline JupyterLite site with every chapter, _build/html/lite/ (part of `make book`)
-lite: $(HTML)/index.html $(WHEEL) $(VENV)/.lite-installed
-	$(BIN)/python tools/lite.py
+lite: $(HTML)/index.html $(WHEEL) $(VENV)/.lite-installed | develop
+	$(BIN)/python -m tools.lite
 
 ## book: create .venv if needed, install requirements.txt, check the data, build _build/html
 ## strictly, then the offline JupyterLite site (_build/html/lite/). Two runs in one checkout
@@ -74,7 +84,7 @@ PAGES = $(shell find chapters -type f -name '*.md' 2>/dev/null | LC_ALL=C sort) 
         intro.md _config.yml _toc.yml
 
 _build/.inputs-stamp: FORCE $(VENV)/.book-installed
-	$(BIN)/python tools/checkdata.py
+	$(BIN)/python -m tools.checkdata
 	@sha256sum $(DEEP_INPUTS) > $@.new
 	@if cmp -s $@.new $@; then rm $@.new; else \
 	  echo "Inputs changed: dropping the execution cache and doctrees"; \
@@ -89,7 +99,7 @@ _build/.pages-stamp: FORCE
 	    | sed -n 's/: FAILED$$//p' | xargs -r touch; \
 	  mv $@.new $@; fi
 
-$(HTML)/index.html: $(VENV)/.book-installed _build/.inputs-stamp _build/.pages-stamp
+$(HTML)/index.html: $(VENV)/.book-installed _build/.inputs-stamp _build/.pages-stamp | develop
 	$(BIN)/jupyter-book build . --builder html -n -W --keep-going
 	touch $@
 
@@ -99,12 +109,12 @@ WORKERS ?= auto
 PYTEST = $(BIN)/python -m pytest -n $(WORKERS)
 
 ## test: install dev requirements, build if needed, lint, run the whole test suite
-test: $(VENV)/.dev-installed book lint
+test: $(VENV)/.dev-installed develop book lint
 	$(PYTEST)
 
 ## quick: lint, then every test that needs no build, no browser and no network (pytest
 ## markers `build` and `browser`, set in tests/conftest.py). Under a minute; no `make book`.
-quick: $(VENV)/.dev-installed lint
+quick: $(VENV)/.dev-installed develop lint
 	$(PYTEST) -m "not browser and not build"
 
 # actionlint checks the GitHub workflow where it is installed (requirements-actionlint.txt
@@ -123,15 +133,15 @@ lint: $(VENV)/.dev-installed
 ## bench: cold and warm build times (median of RUNS) and page weights against budgets
 RUNS ?= 3
 bench: $(VENV)/.dev-installed
-	$(BIN)/python tools/bench.py --runs $(RUNS)
+	$(BIN)/python -m tools.bench --runs $(RUNS)
 
 ## notebooks: regenerate notebooks/*.ipynb (what Colab opens) from the chapters
-notebooks: $(VENV)/.book-installed
-	$(BIN)/python tools/notebooks.py
+notebooks: $(VENV)/.book-installed develop
+	$(BIN)/python -m tools.notebooks
 
 ## pdf: the whole book as one PDF (_build/pdf/book.pdf), printed by Chromium
 pdf: $(VENV)/.dev-installed book
-	$(BIN)/python tools/pdf.py
+	$(BIN)/python -m tools.pdf
 
 ## serve: preview the built book on http://127.0.0.1:$(PORT)
 serve: book

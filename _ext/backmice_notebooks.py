@@ -16,13 +16,15 @@ What a notebook holds:
 * in the download only, a setup cell (:func:`setup_source`) that makes
   ``import widgets`` work wherever the file is saved: when the package is not
   importable it unpacks the copy of the book's wheel bundled in the cell.
+
+The Python of both cells is kept in real files, ``notebook_cells/*.py``, and inserted
+as it is, followed by one call with the repository or the bundled wheel.
 """
 
 from __future__ import annotations
 
 import base64
 import functools
-import hashlib
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -36,30 +38,7 @@ COLAB_TAG = "colab-setup"
 SETUP_TAG = "book-setup"
 DIST_NAME = "backmice-book"
 
-#: What the book's package needs in JupyterLite, installed with piplite (the book's Live
-#: site serves each of them; no dependency resolution, so pybtex's optional PyYAML,
-#: not served, is not asked for).
-LITE_PACKAGES = (
-    "typing-extensions",
-    "attrs",
-    "cattrs",
-    "packaging",
-    "narwhals",
-    "plotly",
-    "comm",
-    "jupyterlab-widgets",
-    "widgetsnbextension",
-    "ipywidgets",
-    "latexcodec",
-    "pybtex",
-)
-
-#: The versions of requirements.txt, for the one package a bare Colab lacks.
-#: Packages of the book's stack that a plain Jupyter (Colab) may lack: module -> pins.
-MISSING_PINS = {
-    "pybtex": ("pybtex==0.26.1", "latexcodec==3.0.1"),
-    "cattrs": ("attrs==26.1.0", "cattrs==26.2.1"),
-}
+CELLS = Path(__file__).resolve().parent / "notebook_cells"
 
 _FENCE = re.compile(r"^(?P<fence>:{3,}|`{3,})\{(?P<name>[\w-]+)\}[ \t]*(?P<arg>.*)$")
 _OPTION = re.compile(r"^:(?P<key>[\w-]+):[ \t]*(?P<value>.*)$")
@@ -265,64 +244,14 @@ def readable_markdown(text: str, folder: Path, labels: dict[str, str], state: di
 
 def colab_setup(repository_url: str, branch: str) -> str:
     """Source of the Colab-only cell that installs the book's package from the repository."""
-    return (
-        "# On Colab only: install the book's package (its code and data) from the repository.\n"
-        "# Everywhere else (JupyterLab, JupyterHub, Binder, JupyterLite) this cell does nothing.\n"
-        "import subprocess\n"
-        "import sys\n"
-        "\n"
-        'if "google.colab" in sys.modules:\n'
-        "    subprocess.run(\n"
-        '        [sys.executable, "-m", "pip", "install", "--quiet",\n'
-        f'         "{DIST_NAME} @ git+{repository_url}@{branch}"],\n'
-        "        check=True,\n"
-        "    )\n"
-    )
+    call = f'install_on_colab("{DIST_NAME} @ git+{repository_url}@{branch}")'
+    return (CELLS / "colab_setup.py").read_text(encoding="utf-8") + f"\n\n{call}\n"
 
 
 def setup_source(wheel: bytes) -> str:
-    """Source of the download's setup cell, with ``wheel`` (the book's package) bundled."""
-    digest = hashlib.sha256(wheel).hexdigest()[:12]
-    bundle = base64.b64encode(wheel).decode("ascii")
-    return (
-        "# Setup: makes `from widgets import ...` work wherever this notebook is saved.\n"
-        "# If the book's package is not installed (pip install backmice-book, or a clone of\n"
-        "# the book), it is unpacked from the copy of its wheel bundled at the end of this\n"
-        "# cell into a temporary folder. It needs plotly and ipywidgets, as in the book's\n"
-        "# requirements.txt; pybtex and cattrs are installed with pip when missing (Colab); in\n"
-        "# JupyterLite all of them come from the site's package index (piplite).\n"
-        "import base64\n"
-        "import importlib.util\n"
-        "import io\n"
-        "import subprocess\n"
-        "import sys\n"
-        "import tempfile\n"
-        "import zipfile\n"
-        "from pathlib import Path\n"
-        "\n"
-        "\n"
-        "def use_bundled_book_package(bundle: str) -> None:\n"
-        '    """Unpack the bundled wheel (once) and put it first on sys.path."""\n'
-        '    if importlib.util.find_spec("widgets") is not None:\n'
-        "        return\n"
-        f'    folder = Path(tempfile.gettempdir()) / "{DIST_NAME}-{digest}"\n'
-        "    if not folder.exists():\n"
-        "        zipfile.ZipFile(io.BytesIO(base64.b64decode(bundle))).extractall(folder)\n"
-        "    sys.path.insert(0, str(folder))\n"
-        f"    needed = {dict(MISSING_PINS)!r}\n"
-        "    missing = [pin for module, pins in needed.items()\n"
-        "               if importlib.util.find_spec(module) is None for pin in pins]\n"
-        '    if missing and sys.platform != "emscripten":\n'
-        '        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", *missing],\n'
-        "                       check=True)\n"
-        "\n"
-        "\n"
-        'if sys.platform == "emscripten":  # JupyterLite (Pyodide): from its package index\n'
-        "    import piplite\n"
-        "\n"
-        f"    await piplite.install({list(LITE_PACKAGES)!r}, deps=False)\n"
-        f'use_bundled_book_package("{bundle}")\n'
-    )
+    """Source of the download's setup cell (``notebook_cells/book_setup.py``), ``wheel`` bundled."""
+    call = f'await use_bundled_book_package("{base64.b64encode(wheel).decode("ascii")}")'
+    return (CELLS / "book_setup.py").read_text(encoding="utf-8") + f"\n\n{call}\n"
 
 
 def chapter_notebook(

@@ -32,27 +32,19 @@ the last build wrote.
 from __future__ import annotations
 
 import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
+import backmice_corrections
+import backmice_review
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.errors import ConfigError
 from sphinx.util.docutils import SphinxDirective
 
-# The record modules read their files with the book's own loader (widgets/data.py);
-# Sphinx puts only _ext/ on the import path, so the book's folder is added here.
-BOOK = Path(__file__).resolve().parent.parent
-if str(BOOK) not in sys.path:
-    sys.path.insert(0, str(BOOK))
-
-import backmice_corrections  # noqa: E402
-import backmice_review  # noqa: E402
-
-from widgets.data import parse_date  # noqa: E402
+from widgets.data import parse_date
 
 #: The label of the section that explains the review cycle (chapters/about.md).
 REVIEW_LABEL = "review-cycle"

@@ -41,7 +41,8 @@ from backmice_notebooks import is_notebook_source, notebook_text
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
-BOOK_ENV = "BACKMICE_BOOK"
+from widgets.render import BOOK_ENV
+
 STATIC = Path(__file__).resolve().parent.parent / "_static"
 #: npm ``plotly.js-cartesian-dist-min`` (scatter, bar, box, heatmap, contour, histogram;
 #: menus, sliders, shapes and annotations), committed under ``_static/``.
@@ -133,12 +134,12 @@ def point_colab_at_notebooks(
                 button["url"] = target
 
 
-def book_wheel(srcdir: Path) -> Path:
-    """The book's wheel built by ``make wheel`` (``_build/dist/backmice_book-*.whl``)."""
-    wheels = sorted((srcdir / "_build" / "dist").glob("backmice_book-*-py3-none-any.whl"))
+def book_wheel(folder: Path) -> Path:
+    """The book's one wheel in ``folder``: ``_build/dist`` (``make wheel``) or a site's _static."""
+    wheels = sorted(folder.glob("backmice_book-*-py3-none-any.whl"))
     if len(wheels) != 1:
         raise FileNotFoundError(
-            f"expected one wheel in {srcdir / '_build' / 'dist'}, found {len(wheels)}: "
+            f"expected one wheel in {folder}, found {len(wheels)}: "
             "build the book with `make book` (it runs `make wheel` first)"
         )
     return wheels[0]
@@ -189,7 +190,7 @@ def write_notebooks(app: Sphinx, exception: Exception | None) -> None:
         return
     static = Path(app.outdir) / "_static"
     static.mkdir(parents=True, exist_ok=True)
-    wheel = book_wheel(Path(app.srcdir))
+    wheel = book_wheel(Path(app.srcdir) / "_build" / "dist")
     shutil.copyfile(wheel, static / wheel.name)
     wheel_bytes = wheel.read_bytes()
     url, branch = _repository(app)

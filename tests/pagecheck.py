@@ -5,6 +5,8 @@ from :data:`tools.browser.SETTINGS`: desktop light, desktop dark or a touch phon
 with every request that leaves loopback blocked, and records in a :class:`PageReport`:
 
 * plots: every plotly figure on the page, and how many have drawn (``.main-svg``);
+  a fault names its figure by element id and the first words of its caption
+  (:func:`plot_names`);
 * controls: every plotly button, dropdown entry and slider step, clicked in turn,
   and whether the figure's data or layout changed;
 * console errors and uncaught page errors;
@@ -35,21 +37,23 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
-from playwright.sync_api import BrowserContext, Error, Page
+from playwright.sync_api import BrowserContext, Error, Page, expect
 
-from tools.browser import CHROMIUM_ARGS, INSTALL_HINT, PROXY, SETTINGS, Setting, find_chromium
+from tools.browser import (
+    CHROMIUM_ARGS,
+    INSTALL_HINT,
+    PROXY,
+    SETTINGS,
+    Setting,
+    find_chromium,
+    wait_for_figures,
+)
 
 __all__ = ["CHROMIUM_ARGS", "INSTALL_HINT", "PROXY", "PageReport", "check_page", "find_chromium"]
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 SERIOUS = {"serious", "critical"}
 PLOT_SELECTOR = ".plotly-graph-div, .js-plotly-plot"
-#: JavaScript: the book figures that have not settled. Only a page that loads the book's
-#: figure script (_static/backmice-figures.js) settles them; on any other page (the
-#: test pages of tools/figpage.py) there is nothing to wait for.
-UNSETTLED_JS = """(mode) => document.querySelector('script[src*="backmice-figures"]')
-  ? Array.from(document.querySelectorAll('figure.bm-figure'))
-      .filter(el => !el.dataset.variant || !el.dataset.variant.endsWith(mode)) : []"""
 #: WCAG 2 AA: normal text 4.5:1; large text (24 px, or 18.66 px bold) 3:1.
 MIN_CONTRAST = 4.5
 MIN_CONTRAST_LARGE = 3.0
@@ -63,6 +67,13 @@ SNAPSHOT_JS = """(gd) => {
   delete layout.updatemenus; delete layout.sliders;
   return JSON.stringify([gd.data.map(t => Object.assign({}, t)), layout]);
 }"""
+#: Each plot's name for a fault message, in page order: its element id and the first
+#: words of its figure's caption, e.g. ``bm-5e9b352626a9 (“Schematic map of the back…”)``.
+PLOT_NAMES_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(gd => {
+  const caption = gd.closest('figure') && gd.closest('figure').querySelector('figcaption');
+  const words = caption ? caption.textContent.trim().split(/\\s+/).slice(0, 6).join(' ') : '';
+  return (gd.id || 'a plot with no id') + (words ? ` (“${words}…”)` : '');
+})"""
 
 
 @dataclass
@@ -144,44 +155,27 @@ def _watch(page: Page, report: PageReport) -> None:
     )
 
 
-def wait_for_plots(page: Page, timeout: float = 8000) -> None:
-    """Wait until every plot is drawn and settled, or the timeout passes (a blank plot).
-
-    Settled: each book figure shows the variant for the page (phone or desktop, dark or
-    light; see ``_static/backmice-figures.js`` and :data:`UNSETTLED_JS`).
-    """
-    with contextlib.suppress(Error):
-        page.wait_for_function(
-            f"""() => Array.from(document.querySelectorAll('{PLOT_SELECTOR}'))
-                  .every(el => el.querySelector('.main-svg'))
-                && ({UNSETTLED_JS})('').length === 0""",
-            timeout=timeout,
-        )
-
-
-def _snapshot(page: Page, index: int) -> str:
-    """The data and layout of plot ``index`` as a JSON string."""
-    plot = page.locator(".js-plotly-plot").nth(index)
-    return plot.evaluate(SNAPSHOT_JS)
+def plot_names(page: Page) -> list[str]:
+    """Every plot's name for a fault message, in page order (:data:`PLOT_NAMES_JS`)."""
+    return page.evaluate(PLOT_NAMES_JS)
 
 
 def _click_and_compare(page: Page, index: int, click: Any, label: str, report: PageReport) -> None:
-    """Click one control; count it as responding if the figure state changed."""
-    before = _snapshot(page, index)
+    """Click one control; count it as responding if the figure state changed.
+
+    A loaded machine can take a while to redraw: the control is dead only if the
+    state is still the same after 3 s.
+    """
+    plot = page.locator(".js-plotly-plot").nth(index)
+    before = plot.evaluate(SNAPSHOT_JS)
     click()
-    # A loaded machine can take a while to redraw: poll, and count the control as
-    # dead only if the state is still the same after about 3 s.
-    after = before
-    for _ in range(30):
-        page.wait_for_timeout(100)
-        after = _snapshot(page, index)
-        if after != before:
-            break
+    changed = f"([gd, before]) => ({SNAPSHOT_JS})(gd) !== before"
     report.controls += 1
-    if after != before:
+    try:
+        page.wait_for_function(changed, arg=[plot.element_handle(), before], timeout=3000)
         report.responded += 1
-    else:
-        report.dead_controls.append(f"{report.url} plot {index}: {label}")
+    except Error:
+        report.dead_controls.append(f"{report.url} {plot_names(page)[index]}: {label}")
 
 
 def _check_menus(page: Page, index: int, report: PageReport) -> None:
@@ -219,13 +213,9 @@ def _check_menus(page: Page, index: int, report: PageReport) -> None:
             else:
 
                 def click(group: Any = group, k: int = k) -> None:
-                    # Open the list; on a loaded machine it can take a while to draw,
-                    # and a second click on the header would close it again.
-                    for _ in range(3):
-                        group.locator("g.updatemenu-header").click(force=True)
-                        with contextlib.suppress(Error):
-                            options.nth(k).wait_for(state="attached", timeout=3000)
-                            break
+                    # Open the list (on a loaded machine it can take a while to draw).
+                    group.locator("g.updatemenu-header").click(force=True)
+                    expect(options.nth(k)).to_be_attached(timeout=10_000)
                     options.nth(k).click(force=True)
 
             _click_and_compare(page, index, click, f"menu {m} '{label}'", report)
@@ -240,7 +230,8 @@ def _check_sliders(page: Page, index: int, report: PageReport) -> None:
     rails = plot.locator("g.slider-group rect.slider-rail-touch-rect")
     for s, labels in enumerate(sliders):
         if rails.nth(s).bounding_box() is None or len(labels) < 2:
-            report.dead_controls.append(f"{report.url} plot {index}: slider {s} not drawn")
+            name = plot_names(page)[index]
+            report.dead_controls.append(f"{report.url} {name}: slider {s} not drawn")
             continue
         for k, label in enumerate(labels):
             active = plot.evaluate(f"(gd) => gd.layout.sliders[{s}].active || 0")
@@ -297,9 +288,9 @@ def _set_mode(page: Page, mode: str) -> None:
         f"() => {{ document.documentElement.dataset.theme = '{mode}';"
         f" document.documentElement.dataset.mode = '{mode}'; }}"
     )
-    page.wait_for_timeout(600)
+    page.wait_for_timeout(600)  # the theme's colour transitions
     with contextlib.suppress(Error):  # the book's figures follow the theme (their colours)
-        page.wait_for_function(f"() => ({UNSETTLED_JS})('{mode}').length === 0", timeout=5000)
+        wait_for_figures(page, mode, timeout=5000)
 
 
 def unmarked_wide_tables(page: Page) -> int:
@@ -508,7 +499,7 @@ def check_navigation(page: Page, phone: bool) -> list[str]:
             if not _dialog_open_with_links(page, dialog):
                 faults.append(f"tapping {name} opened nothing")
             page.keyboard.press("Escape")
-            page.wait_for_timeout(200)
+            expect(page.locator(f"{dialog}[open]")).to_have_count(0)
         return faults
     sidebar = page.locator("#pst-primary-sidebar")
     if not sidebar.is_visible():
@@ -537,8 +528,8 @@ def narrow_plot_areas(page: Page, minimum: float = MIN_PLOT_WIDTH) -> list[str]:
     """Plots whose narrowest plot area (subplot) is under ``minimum`` CSS pixels wide."""
     widths = page.evaluate(PLOT_AREAS_JS)
     return [
-        f"plot {index}: plot area {width:.0f} px wide (< {minimum:.0f})"
-        for index, width in enumerate(widths)
+        f"{name}: plot area {width:.0f} px wide (< {minimum:.0f})"
+        for name, width in zip(plot_names(page), widths, strict=True)
         if width < minimum
     ]
 
@@ -571,16 +562,16 @@ def _overlap(a: dict[str, float], b: dict[str, float]) -> bool:
 def misplaced_controls(page: Page) -> list[str]:
     """Menus, buttons and sliders not fully on screen, or overlapping another control."""
     faults = []
-    for index, plot in enumerate(page.evaluate(CONTROL_BOXES_JS)):
+    for name, plot in zip(plot_names(page), page.evaluate(CONTROL_BOXES_JS), strict=True):
         controls = [c for c in plot["controls"] if c["box"]["w"] > 0]
         for control in controls:
             box = control["box"]
             if box["x"] < 0 or box["right"] > plot["screen"]:
-                faults.append(f"plot {index}: {control['name']} is off screen")
+                faults.append(f"{name}: {control['name']} is off screen")
         for i, first in enumerate(controls):
             for second in controls[i + 1 :]:
                 if first["group"] != second["group"] and _overlap(first["box"], second["box"]):
-                    faults.append(f"plot {index}: {first['name']} overlaps {second['name']}")
+                    faults.append(f"{name}: {first['name']} overlaps {second['name']}")
     return faults
 
 
@@ -604,15 +595,15 @@ def covered_plot_parts(page: Page) -> list[str]:
     is showing or not.
     """
     faults = []
-    for index, plot in enumerate(page.evaluate(COVER_BOXES_JS)):
+    for name, plot in zip(plot_names(page), page.evaluate(COVER_BOXES_JS), strict=True):
         for legend in plot["legend"]:
             if any(_overlap(legend, area) for area in plot["plots"]):
-                faults.append(f"plot {index}: the legend covers the plot area")
+                faults.append(f"{name}: the legend covers the plot area")
             if any(_overlap(legend, title) for title in plot["titles"]):
-                faults.append(f"plot {index}: the legend covers a title")
+                faults.append(f"{name}: the legend covers a title")
         for modebar in plot["modebar"]:
             if any(_overlap(modebar, title) for title in plot["titles"]):
-                faults.append(f"plot {index}: the modebar covers a title")
+                faults.append(f"{name}: the modebar covers a title")
     return faults
 
 
@@ -627,8 +618,8 @@ def light_figures_in_dark_mode(page: Page, max_luminance: float = 0.2) -> list[s
             return 0.2126 * r + 0.7152 * g + 0.0722 * b; })"""
     )
     return [
-        f"plot {index}: paper luminance {value:.2f} in dark mode"
-        for index, value in enumerate(luminances)
+        f"{name}: paper luminance {value:.2f} in dark mode"
+        for name, value in zip(plot_names(page), luminances, strict=False)
         if value > max_luminance
     ]
 
@@ -655,7 +646,8 @@ def check_page(
         _watch(page, report)
         page.goto(url, wait_until="load")
         page.wait_for_load_state("networkidle")
-        wait_for_plots(page)
+        with contextlib.suppress(Error):  # a plot that never draws is counted below
+            wait_for_figures(page, timeout=8000)
         report.plots = page.locator(PLOT_SELECTOR).count()
         report.drawn = page.locator(f":is({PLOT_SELECTOR}):has(.main-svg)").count()
         report.sideways_px = sideways_scroll(page)

@@ -377,16 +377,6 @@ def test_the_book_passes_its_own_check() -> None:
     assert checkdata.check_data(ROOT) == []
 
 
-def test_undecodable_line_names_the_line(tmp_path: Path) -> None:
-    path = tmp_path / "x.csv"
-    path.write_bytes(b"a,b\n1,2\n3,\xe94\n")
-    assert checkdata.undecodable_line(path) == (
-        "line 3: byte 0xE9 is not UTF-8 (save the file as UTF-8)"
-    )
-    path.write_bytes("a,b\n1,é\n".encode())
-    assert checkdata.undecodable_line(path) is None
-
-
 def test_broken_files_lists_each_file_once() -> None:
     problems = [
         "data/a.csv, row 1, field 'x': bad",

@@ -7,6 +7,7 @@ that has only requirements.txt; its Markdown has no MyST syntax left.
 
 from __future__ import annotations
 
+import ast
 import base64
 import contextlib
 import json
@@ -21,8 +22,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from backmice_sphinx import book_wheel
 from conftest import ROOT, shared_folder, toc_docnames
 from nbclient import NotebookClient
+
+from widgets.render import BOOK_ENV
 
 NOTEBOOK_PAGES = [
     name
@@ -31,7 +35,6 @@ NOTEBOOK_PAGES = [
     and "kernelspec:" in (ROOT / f"{name}.md").read_text(encoding="utf-8")[:600]
 ]
 CHAPTERS = [n for n in NOTEBOOK_PAGES if n.startswith("chapters/")]
-WHEEL_GLOB = "backmice_book-*-py3-none-any.whl"
 
 #: MyST syntax that plain Jupyter shows raw: roles, directive fences, options, targets.
 MYST_SYNTAX = re.compile(
@@ -52,9 +55,7 @@ def downloaded(book_html: Path, docname: str) -> nbformat.NotebookNode:
 
 def served_wheel(book_html: Path) -> Path:
     """The book's wheel as the site serves it."""
-    wheels = sorted((book_html / "_static").glob(WHEEL_GLOB))
-    assert len(wheels) == 1, wheels
-    return wheels[0]
+    return book_wheel(book_html / "_static")
 
 
 def test_every_chapter_is_a_notebook():
@@ -136,6 +137,22 @@ def test_download_bundles_the_served_wheel(docname, book_html):
     assert base64.b64decode(bundle.group(1)) == served_wheel(book_html).read_bytes()
 
 
+def test_setup_cells_carry_their_files_and_one_call():
+    """The setup cells' Python is _ext/notebook_cells/*.py as it is, then one call."""
+    from backmice_notebooks import CELLS, colab_setup, setup_source
+
+    source = setup_source(b"wheel bytes")
+    call = 'await use_bundled_book_package("d2hlZWwgYnl0ZXM=")'
+    assert source == (CELLS / "book_setup.py").read_text(encoding="utf-8") + f"\n\n{call}\n"
+    colab = colab_setup("https://github.com/example/backmice", "main")
+    assert colab.startswith((CELLS / "colab_setup.py").read_text(encoding="utf-8"))
+    assert colab.endswith(
+        'install_on_colab("backmice-book @ git+https://github.com/example/backmice@main")\n'
+    )
+    for text in (source, colab):  # IPython runs a cell with a top-level await
+        compile(text, "cell", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+
+
 @pytest.mark.parametrize("docname", CHAPTERS)
 def test_download_is_the_colab_notebook_plus_the_setup_cell(docname, book_html):
     download = downloaded(book_html, docname)
@@ -157,7 +174,7 @@ def test_colab_notebooks_match_the_chapters():
 
 def _clean_env() -> dict[str, str]:
     """This process's environment without the book-build flag or any PYTHONPATH."""
-    drop = {"BACKMICE_BOOK", "PYTHONPATH", "VIRTUAL_ENV"}
+    drop = {BOOK_ENV, "PYTHONPATH", "VIRTUAL_ENV"}
     return {key: value for key, value in os.environ.items() if key not in drop}
 
 
@@ -221,7 +238,7 @@ def test_download_runs_anywhere_without_stalling(
     """Copied alone into an empty folder and run in a fresh virtualenv with
     requirements.txt only: every cell runs, figures and apps appear, and no app()
     cell stalls in REPEATS fresh kernels."""
-    for key in ("BACKMICE_BOOK", "PYTHONPATH"):
+    for key in (BOOK_ENV, "PYTHONPATH"):
         monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("JUPYTER_PATH", fresh_kernel)
     monkeypatch.setenv("TMPDIR", str(tmp_path))  # the bundle unpacks here, not in /tmp
@@ -330,7 +347,7 @@ def test_colab_setup_cell_is_harmless_elsewhere(tmp_path, monkeypatch):
     no directory, and the chapter still runs."""
     from backmice_notebooks import COLAB_TAG, chapter_notebook
 
-    monkeypatch.delenv("BACKMICE_BOOK", raising=False)
+    monkeypatch.delenv(BOOK_ENV, raising=False)
     source = ROOT / "chapters" / "01-terminology.md"
     notebook = chapter_notebook(source, "https://github.com/example/backmice", "main")
     first = notebook.cells[0]
@@ -444,7 +461,7 @@ def test_figure_displays_without_nbformat(monkeypatch):
 
     from widgets import names
 
-    monkeypatch.delenv("BACKMICE_BOOK", raising=False)
+    monkeypatch.delenv(BOOK_ENV, raising=False)
     real_find_spec = importlib.util.find_spec
     monkeypatch.setattr(
         importlib.util,

@@ -8,6 +8,7 @@ page with a working figure must report nothing.
 from __future__ import annotations
 
 import json
+import re
 
 import pagecheck
 import plotly.graph_objects as go
@@ -15,6 +16,7 @@ import pytest
 from conftest import serve
 from pagecheck import check_page
 
+from tools.browser import wait_for_figures
 from tools.figpage import write_page
 from widgets.render import BookFigure
 
@@ -152,7 +154,12 @@ SETTING_PAGES = {
     "invisible": [INVISIBLE_TEXT, _plot(CLEAN_LAYOUT)],
     "hidden-panel": [HIDDEN_PANEL_TEXT, _plot(CLEAN_LAYOUT)],
     "wide": ['<div style="width: 900px">a page wider than a phone</div>'],
-    "narrow-plot": [_plot({**CLEAN_LAYOUT, "margin": {"l": 250, "r": 10, "t": 40, "b": 40}})],
+    "narrow-plot": [
+        _plot(
+            {**CLEAN_LAYOUT, "margin": {"l": 250, "r": 10, "t": 40, "b": 40}},
+            caption="A plot squeezed by its wide left margin",
+        )
+    ],
     # A row of long buttons is wider than a phone: plotly does not wrap it.
     "offscreen-menu": [
         _plot(
@@ -259,10 +266,7 @@ def settings_site(tmp_path_factory):
 def _open(setting_context, settings_site, name, setting="phone"):
     page = setting_context(setting).new_page()
     page.goto(f"{settings_site}/{name}/index.html", wait_until="networkidle")
-    page.wait_for_function(
-        "() => Array.from(document.querySelectorAll('.plotly-graph-div'))"
-        ".every(el => el.querySelector('.main-svg'))"
-    )
+    wait_for_figures(page)
     return page
 
 
@@ -319,7 +323,9 @@ def test_broken_navigation_is_caught(setting_context, settings_site):
 def test_narrow_plot_area_is_caught(setting_context, settings_site):
     assert pagecheck.narrow_plot_areas(_open(setting_context, settings_site, "plain")) == []
     faults = pagecheck.narrow_plot_areas(_open(setting_context, settings_site, "narrow-plot"))
-    assert len(faults) == 1 and "plot 0" in faults[0]
+    # The fault names the figure: its element id and its caption's first words.
+    assert len(faults) == 1
+    assert re.match(r"bm-[0-9a-f]+ \(“A plot squeezed by its wide…”\): plot area", faults[0])
 
 
 def test_menu_off_screen_is_caught(setting_context, settings_site):
@@ -337,14 +343,14 @@ def test_overlapping_menus_are_caught(setting_context, settings_site):
 
 def test_legend_over_data_is_caught(setting_context, settings_site):
     faults = pagecheck.covered_plot_parts(_open(setting_context, settings_site, "legend-over-data"))
-    assert "plot 0: the legend covers the plot area" in faults
+    legend = re.compile(r"bm-\w+ \(“Plot…”\): the legend covers the plot area")
+    assert any(legend.fullmatch(fault) for fault in faults)
     assert pagecheck.covered_plot_parts(_open(setting_context, settings_site, "legend-below")) == []
 
 
 def test_light_figure_in_dark_mode_is_caught(setting_context, settings_site):
     light = _open(setting_context, settings_site, "light-paper", setting="desktop-dark")
-    assert pagecheck.light_figures_in_dark_mode(light) == [
-        "plot 0: paper luminance 1.00 in dark mode"
-    ]
+    (fault,) = pagecheck.light_figures_in_dark_mode(light)
+    assert re.fullmatch(r"bm-\w+ \(“Plot…”\): paper luminance 1.00 in dark mode", fault)
     dark = _open(setting_context, settings_site, "dark-paper", setting="desktop-dark")
     assert pagecheck.light_figures_in_dark_mode(dark) == []

@@ -14,7 +14,8 @@ import pytest
 from conftest import ROOT, toc_docnames
 from pypdf import PdfReader
 
-from tools.pdf import prepare_for_print, print_faults, print_pdf, wait_for_figures
+from tools.browser import wait_for_figures
+from tools.pdf import prepare_for_print, print_faults, print_pdf
 
 
 def _title(docname: str) -> str:

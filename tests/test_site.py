@@ -20,16 +20,17 @@ import re
 
 import pagecheck
 import pytest
+from backmice_sphinx import PLOTLY_JS, STATIC
 from conftest import ROOT, toc_docnames
 from pagecheck import PageReport, check_page, sideways_scroll
 
-from tools.browser import SETTINGS
+from tools.browser import SETTINGS, wait_for_figures
 from widgets import treatments
 
 PAGES = toc_docnames()
 # A figure cell calls a widget function named `figure` or `<something>_figure`.
 FIGURE_CALL = re.compile(r"^\s*\w+\.(?:\w+_)?figure\(.*\)\s*$", re.MULTILINE)
-PLOTLY_BUNDLE = ROOT / "_static" / "plotly-cartesian-4.1.1.min.js"
+PLOTLY_BUNDLE = STATIC / PLOTLY_JS
 PLOTLY_BUNDLE_SHA256 = "79542150855a52c567260e3137095dbe2b744e6d702a5cabe67da246942fba7a"
 
 #: Figure-internal checks, (setting, check) pairs, each run on every page with a figure.
@@ -81,7 +82,7 @@ def test_page_as_reader_sees_it(docname, setting, book_url, setting_context, rep
 def test_figures_inside(docname, setting, check, book_url, setting_context):
     page = setting_context(setting).new_page()
     page.goto(f"{book_url}/{docname}.html", wait_until="networkidle")
-    pagecheck.wait_for_plots(page)
+    wait_for_figures(page)
     assert check(page) == []
 
 
@@ -181,7 +182,7 @@ def test_icons_render_without_fontawesome_js(setting, book_url, setting_context)
 
 
 def test_icon_font_subset_has_every_icon_the_book_shows(book_html):
-    """Re-run `python tools/icons.py` when this fails (the theme or its icons changed)."""
+    """Re-run `python -m tools.icons` when this fails (the theme or its icons changed)."""
     from tools.icons import TARGET, font_codepoints, used_codepoints
 
     used = used_codepoints(book_html)

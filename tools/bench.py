@@ -36,10 +36,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT)]
-
-from tools.browser import HTML, launch, serve, toc_docnames  # noqa: E402
+from tools.browser import HTML, ROOT, launch, serve, toc_docnames
 
 KIB = 1024
 BUDGETS = {

@@ -8,7 +8,8 @@ every one of them meets the book the same way:
   (a dead proxy for all hosts but loopback, and DNS mapped to nothing);
 * :data:`SETTINGS` are the three reader settings the book is tested in: a desktop
   in light mode, the same desktop in dark mode, and a 390 × 844 touch phone;
-* :func:`toc_docnames` lists every page of the table of contents.
+* :func:`toc_docnames` lists every page of the table of contents;
+* :func:`wait_for_figures` waits until every figure on a page has drawn and settled.
 """
 
 from __future__ import annotations
@@ -76,6 +77,23 @@ SETTINGS: dict[str, Setting] = {
     "desktop-dark": Setting("desktop-dark", 1280, 900, dark=True),
     "phone": Setting("phone", 390, 844, phone=True),
 }
+
+
+#: JavaScript, called with a colour mode ("dark", "light" or "" for either): whether
+#: every plot has drawn and every book figure has settled, i.e. shows the phone or
+#: desktop layout and the colours of that mode (``_static/backmice-figures.js`` then
+#: sets ``data-variant`` on ``figure.bm-figure``, e.g. "wide light"). Pages without
+#: that script (``tools/figpage.py``) have nothing to settle.
+FIGURES_SETTLED_JS = """(mode) => [...document.querySelectorAll('.plotly-graph-div')]
+    .every(el => el.querySelector('.main-svg'))
+  && (!document.querySelector('script[src*="backmice-figures"]')
+    || [...document.querySelectorAll('figure.bm-figure')]
+      .every(el => Boolean(el.dataset.variant) && el.dataset.variant.endsWith(mode)))"""
+
+
+def wait_for_figures(page: Any, mode: str = "", timeout: float = 15000) -> None:
+    """Wait until every figure on ``page`` has drawn and settled (in ``mode`` if given)."""
+    page.wait_for_function(FIGURES_SETTLED_JS, arg=mode, timeout=timeout)
 
 
 def toc_docnames(root: Path = ROOT) -> list[str]:

@@ -9,17 +9,16 @@ failed build name them).
 * **Data.** Every ``data/<topic>.csv`` must be read by a module with a ``load()``
   function: the topic module ``widgets/<topic>.py`` for a figure's numbers, or
   ``_ext/backmice_<topic>.py`` for a record that the build shows rather than plots
-  (the review dates, the corrections). The file must be UTF-8 (the check names the
-  line of the first other byte), and ``load()`` must not raise: a ``ValueError``
-  (``widgets.data.DataError`` is one) is reported with its message. The check relies
-  on nothing else in ``widgets`` or ``_ext``.
+  (the review dates, the corrections). ``load()`` must not raise: a ``ValueError``
+  (``widgets.data.DataError`` is one, naming the line of a byte that is not UTF-8) is
+  reported with its message.
 * **References.** ``references.bib`` must parse (pybtex, strict: a repeated key fails).
   The bibliography page turns some fields into links, so every ``url`` (and every
   ``\url{...}`` or ``\href{...}`` inside a field) must be an ``http(s)://`` address,
   every ``doi`` a bare DOI (``10.NNNN/...``) and every ``pubmed`` a PMID (digits).
 
-Run ``python tools/checkdata.py [ROOT]``; ``make book`` runs it before every build (it
-takes well under a second).
+Run ``python -m tools.checkdata``; ``make book`` runs it before every build (it takes
+well under a second).
 """
 
 from __future__ import annotations
@@ -29,6 +28,8 @@ import re
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from widgets.data import DataError, decode
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,18 +46,6 @@ WEB_SCHEMES = ("http", "https")
 def data_files(root: Path) -> list[Path]:
     """Every CSV in ``root/data``, sorted by name."""
     return sorted((root / "data").glob("*.csv"))
-
-
-def undecodable_line(path: Path) -> str | None:
-    """Where ``path`` stops being UTF-8 (``"line N: byte 0xFF ..."``), or ``None``."""
-    raw = path.read_bytes()
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        byte = raw[error.start]
-        return f"line {line}: byte 0x{byte:02X} is not UTF-8 (save the file as UTF-8)"
-    return None
 
 
 def _named(name: str, message: str) -> str:
@@ -81,9 +70,6 @@ def data_loader(root: Path, topic: str) -> tuple[str, str] | None:
 def check_data_file(root: Path, path: Path) -> str | None:
     """The problem with one data file, naming it, or ``None`` when it loads."""
     name = f"data/{path.name}"
-    encoding_problem = undecodable_line(path)
-    if encoding_problem is not None:
-        return f"{name}, {encoding_problem}"
     loader = data_loader(root, path.stem)
     if loader is None:
         return (
@@ -109,9 +95,6 @@ def check_data_file(root: Path, path: Path) -> str | None:
 
 def check_data(root: Path) -> list[str]:
     """One problem line per broken data file in ``root/data`` (empty when all load)."""
-    for folder in (root / "_ext", root):
-        if str(folder) not in sys.path:
-            sys.path.insert(0, str(folder))
     problems = [check_data_file(root, path) for path in data_files(root)]
     return [problem for problem in problems if problem is not None]
 
@@ -148,12 +131,12 @@ def check_bib(path: Path) -> list[str]:
     from pybtex.errors import set_strict_mode
     from pybtex.exceptions import PybtexError
 
-    encoding_problem = undecodable_line(path)
-    if encoding_problem is not None:
-        return [f"references.bib, {encoding_problem}"]
     set_strict_mode(True)
     try:
+        decode(path.read_bytes(), "references.bib")
         entries = parse_file(str(path), bib_format="bibtex").entries
+    except DataError as error:
+        return [str(error)]
     except PybtexError as error:
         return [_named("references.bib", f"cannot be read: {error}")]
     problems = []
@@ -169,12 +152,11 @@ def broken_files(problems: list[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def main(argv: list[str]) -> int:
-    """Check the book at ``argv[0]`` (default: this repository); 1 if anything is broken."""
-    root = Path(argv[0]).resolve() if argv else ROOT
-    problems = check_bib(root / "references.bib") + check_data(root)
+def main() -> int:
+    """Check this repository's data and bibliography; 1 if anything is broken."""
+    problems = check_bib(ROOT / "references.bib") + check_data(ROOT)
     if not problems:
-        count = len(data_files(root))
+        count = len(data_files(ROOT))
         print(f"checkdata: references.bib and {count} data files are valid", flush=True)
         return 0
     files = broken_files(problems)
@@ -188,4 +170,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

@@ -12,9 +12,7 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PLOTLY_JS = ROOT / "_static" / "plotly-cartesian-4.1.1.min.js"
-FIGURES_JS = ROOT / "_static" / "backmice-figures.js"
+from backmice_sphinx import FIGURES_JS, PLOTLY_JS, STATIC
 
 TEMPLATE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
@@ -35,8 +33,8 @@ def write_page(
     ``head`` is extra HTML for the page's ``<head>`` (e.g. a ``<style>`` block).
     """
     directory.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(PLOTLY_JS, directory / "plotly.min.js")
-    shutil.copyfile(FIGURES_JS, directory / "figures.js")
+    shutil.copyfile(STATIC / PLOTLY_JS, directory / "plotly.min.js")
+    shutil.copyfile(STATIC / FIGURES_JS, directory / "figures.js")
     page = directory / "index.html"
     text = TEMPLATE.format(title=title, head=head, body="\n".join(fragments))
     page.write_text(text, encoding="utf-8")

@@ -1,4 +1,4 @@
-r"""Subset the theme's icon font to the icons the book shows (``python tools/icons.py``).
+r"""Subset the theme's icon font to the icons the book shows (``python -m tools.icons``).
 
 pydata-sphinx-theme draws its icons (☰, search, theme switch, download, admonition
 icons …) from Font Awesome's solid font, 152 KiB as woff2, of which the book uses a
@@ -20,13 +20,9 @@ when a glyph the book uses is missing from the subset. Needs fontTools and brotl
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT)]
-
-from tools.browser import HTML  # noqa: E402
+from tools.browser import HTML, ROOT
 
 TARGET = ROOT / "_static" / "fonts" / "fa-solid-900-subset.woff2"
 RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")

@@ -29,14 +29,14 @@ import sys
 import tarfile
 from pathlib import Path
 
+from backmice_notebooks import CELLS, is_notebook_source, notebook_text
+from backmice_sphinx import book_wheel
+
 ROOT = Path(__file__).resolve().parent.parent
 LITE = ROOT / "lite"
 CACHE = ROOT / "_build" / "lite-cache"
 OUTPUT = ROOT / "_build" / "html" / "lite"
 STAMP = OUTPUT / ".inputs-sha256"
-sys.path[:0] = [str(ROOT / "_ext")]
-
-from backmice_notebooks import is_notebook_source, notebook_text  # noqa: E402
 
 #: The JupyterLab extensions the Live site needs: the Pyodide kernel, widgets, plotly.
 LAB_EXTENSIONS = (
@@ -156,17 +156,9 @@ def inputs_digest(paths: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def book_wheel() -> Path:
-    """The book's own wheel, built by ``make wheel``."""
-    wheels = sorted((ROOT / "_build" / "dist").glob("backmice_book-*-py3-none-any.whl"))
-    if len(wheels) != 1:
-        raise SystemExit("run `make wheel` first (expected one wheel in _build/dist)")
-    return wheels[0]
-
-
 def build() -> str:
     """Build the site unless its inputs are unchanged; return what was done."""
-    wheel = book_wheel()
+    wheel = book_wheel(ROOT / "_build" / "dist")
     sources = [p for p in (ROOT / "chapters").glob("*.md") if is_notebook_source(p)]
     inputs = [
         wheel,
@@ -174,6 +166,7 @@ def build() -> str:
         *sources,
         Path(__file__),
         ROOT / "_ext" / "backmice_notebooks.py",
+        *CELLS.glob("*.py"),
     ]
     digest = inputs_digest(inputs)
     if STAMP.exists() and STAMP.read_text(encoding="utf-8") == digest:

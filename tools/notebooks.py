@@ -8,16 +8,13 @@ download). ``tests/test_notebooks.py`` fails when they fall out of step.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import yaml
+from backmice_notebooks import is_notebook_source, notebook_text
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
-sys.path[:0] = [str(ROOT / "_ext")]
-
-from backmice_notebooks import is_notebook_source, notebook_text  # noqa: E402
 
 
 def repository() -> tuple[str, str]:

@@ -9,16 +9,11 @@ out as vector SVG) and joins the pages into ``_build/pdf/book.pdf`` with pypdf.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT)]
+from tools.browser import HTML, ROOT, launch, serve, toc_docnames, wait_for_figures
 
-from tools.browser import launch, serve, toc_docnames  # noqa: E402
-
-HTML = ROOT / "_build" / "html"
 TARGET = ROOT / "_build" / "pdf" / "book.pdf"
 
 # Print-only styles on top of the book's own @media print rules (_static/backmice.css:
@@ -68,15 +63,6 @@ def print_faults(page: Any) -> list[str]:
     return page.evaluate(PRINT_FAULTS_JS)
 
 
-def wait_for_figures(page: Any) -> None:
-    """Wait until every plotly figure on the page has drawn."""
-    page.wait_for_function(
-        "() => Array.from(document.querySelectorAll('.plotly-graph-div'))"
-        ".every(el => el.querySelector('.main-svg'))",
-        timeout=30000,
-    )
-
-
 def print_pdf(html: Path = HTML, target: Path = TARGET, browser: Any = None) -> Path:
     """Print every TOC page of the built book and join them into ``target``.
 
@@ -109,7 +95,7 @@ def _print_pages(browser: Any, html: Path, target: Path) -> Path:
             part = target.parent / f"part-{number:02d}.pdf"
             page.set_viewport_size({"width": 1000, "height": 1400})
             page.goto(f"{url}/{docname}.html", wait_until="networkidle")
-            wait_for_figures(page)
+            wait_for_figures(page, timeout=30000)
             prepare_for_print(page)
             page.pdf(
                 path=str(part),

@@ -7,7 +7,7 @@ the Flesch-Kincaid grade of ``textstat`` 0.7.3, which counts syllables with pyph
 and needs no network (later releases download NLTK data at first use). Citations are
 dropped, and glossary and page links keep only the words a reader sees.
 
-Run ``python tools/readability.py chapters/faq.md`` for the median and the hardest
+Run ``python -m tools.readability chapters/faq.md`` for the median and the hardest
 units, or import :func:`units` and :func:`grades`.
 """
 

@@ -1,6 +1,6 @@
 """Screenshot every page of the built book in the three reader settings.
 
-``python tools/screenshots.py [docname ...]`` writes
+``python -m tools.screenshots [docname ...]`` writes
 ``_build/screenshots/<setting>/<page>.png`` (full-page) for desktop light, desktop
 dark and the 390 × 844 touch phone (see :data:`tools.browser.SETTINGS`), so a person
 can look at what each reader gets.
@@ -9,24 +9,11 @@ can look at what each reader gets.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT)]
-
-from tools.browser import HTML, SETTINGS, launch, serve, toc_docnames  # noqa: E402
+from tools.browser import HTML, ROOT, SETTINGS, launch, serve, toc_docnames, wait_for_figures
 
 TARGET = ROOT / "_build" / "screenshots"
-
-
-def wait_for_figures(page: object, timeout: float = 15000) -> None:
-    """Wait until every plotly figure on the page has drawn its SVG."""
-    page.wait_for_function(
-        "() => Array.from(document.querySelectorAll('.plotly-graph-div'))"
-        ".every(el => el.querySelector('.main-svg'))",
-        timeout=timeout,
-    )
 
 
 def shoot(docnames: list[str], target: Path = TARGET, full_page: bool = True) -> list[Path]:

@@ -24,6 +24,7 @@ from typing import Any, ClassVar, Literal, TypeVar
 
 import attrs
 import cattrs
+from cattrs.errors import AttributeValidationNote
 
 ROOT = Path(__file__).resolve().parent.parent
 # In a clone the data sit at the repository root; the installed wheel (backmice-book)
@@ -253,15 +254,15 @@ class StudyRow(Model):
         return f"{self.study.split(' ')[0]} {self.year}<br>{self.label}"
 
 
-def _decode(raw: bytes, filename: str) -> str:
-    """The file as text; a BOM is dropped, a non-UTF-8 byte is named by line."""
+def decode(raw: bytes, filename: str) -> str:
+    """The bytes of ``filename`` as text; a BOM is dropped, a non-UTF-8 byte named by line."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         byte = raw[error.start]
         raise DataError(
-            f"{filename}, line {line}: byte 0x{byte:02X} is not UTF-8 text (save the file as UTF-8)"
+            f"{filename}, line {line}: byte 0x{byte:02X} is not UTF-8 (save the file as UTF-8)"
         ) from None
 
 
@@ -285,11 +286,8 @@ def _problems(error: Exception) -> list[tuple[str, str]]:
         if hasattr(sub, "exceptions"):
             found += _problems(sub)
             continue
-        field = "?"
-        for note in getattr(sub, "__notes__", []):
-            if "@ attribute " in note:
-                field = note.rsplit("@ attribute ", 1)[1]
-        found.append((field, str(sub)))
+        notes = [n for n in getattr(sub, "__notes__", []) if isinstance(n, AttributeValidationNote)]
+        found.append((notes[-1].name if notes else "?", str(sub)))
     return found
 
 
@@ -351,7 +349,7 @@ def load_rows(name: str, model: type[T], directory: Path | None = None) -> list[
     """
     path = (directory or DATA_DIR) / f"{name}.csv"
     filename = f"data/{path.name}"
-    return list(_parse_cached(_decode(path.read_bytes(), filename), model, filename))
+    return list(_parse_cached(decode(path.read_bytes(), filename), model, filename))
 
 
 @functools.lru_cache(maxsize=64)
