@@ -34,7 +34,7 @@ LITE = ROOT / "lite"
 CACHE = ROOT / "_build" / "lite-cache"
 OUTPUT = ROOT / "_build" / "html" / "lite"
 STAMP = OUTPUT / ".inputs-sha256"
-sys.path[:0] = [str(ROOT / "_ext")]
+sys.path[:0] = [str(ROOT), str(ROOT / "_ext")]
 
 from backmice_notebooks import is_notebook_source, notebook_text  # noqa: E402
 

@@ -15,7 +15,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
-sys.path[:0] = [str(ROOT / "_ext")]
+sys.path[:0] = [str(ROOT), str(ROOT / "_ext")]
 
 from backmice_notebooks import is_notebook_source, notebook_text  # noqa: E402
 
