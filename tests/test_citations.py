@@ -6,6 +6,8 @@ these tests need no build.
 """
 
 import re
+import subprocess
+import sys
 from types import SimpleNamespace
 
 import backmice_citations
@@ -20,6 +22,8 @@ from sphinxcontrib.bibtex.style.template import SphinxReferenceInfo
 from widgets import data, names
 
 ENTRIES = parse_file(str(data.BIB_FILE), bib_format="bibtex").entries
+STYLE = backmice_citations.AuthorYearEtAlReferenceStyle()
+INFO = SphinxReferenceInfo(SimpleNamespace(name="latex"), "a", "b", "id1", None, "", "")
 NCT = "Radiofrequency Ablation of the Superior Cluneal Nerve"
 
 EXPECTED = {
@@ -36,9 +40,7 @@ EXPECTED = {
 
 def page_nodes(key: str, role: str = "p") -> list:
     """The docutils nodes a page gets for ``{cite:<role>}`key``` (LaTeX's, minus the raw)."""
-    info = SphinxReferenceInfo(SimpleNamespace(name="latex"), "a", "b", "id1", None, "", "")
-    style = backmice_citations.AuthorYearEtAlReferenceStyle()
-    text = format_references(style, role, [(ENTRIES[key], None, info)])
+    text = format_references(STYLE, role, [(ENTRIES[key], None, INFO)])
     return [node for node in text.render(pybtex_docutils.Backend()) if node.tagname != "raw"]
 
 
@@ -87,3 +89,20 @@ def test_page_sets_et_al_and_a_title_in_italics():
     assert italic("bicket2016") == ["et al."]
     assert italic("nct06240000") == [EXPECTED["nct06240000"].removesuffix(", n.d.")]
     assert italic("copeman1944") == []
+
+
+def test_hovers_cite_without_sphinx():
+    """Pyodide and Colab have pybtex but not sphinxcontrib-bibtex or Sphinx."""
+    script = (
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, *args):\n"
+        "        if name.split('.')[0] in {'sphinx', 'sphinxcontrib'}: raise ImportError(name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "from widgets import data\n"
+        "print(data.citation('copeman1944'))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=data.ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "Copeman and Ackerman, 1944"

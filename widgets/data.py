@@ -87,14 +87,19 @@ def citation_parts(entry: Any) -> tuple[str, str]:
     tie in a name (``Van~Oosterwyck``) stays a no-break space, as on the pages.
     """
     from pybtex.backends.plaintext import Backend
-    from pybtex.plugin import find_plugin
     from pybtex.richtext import Text
+    from pybtex.style.names import name_part
+    from pybtex.style.template import join
 
     text = Backend()
     text.symbols = {**text.symbols, "nbsp": "\u00a0"}
-    last = find_plugin("pybtex.style.names", "last")()
     people = entry.persons.get("author") or entry.persons.get("editor") or []
-    names = [last.format(person, True).format_data(None).render(text) for person in people]
+    names = [  # sphinxcontrib-bibtex's "last" name style, which Pyodide does not have
+        join[name_part(tie=True)[p.rich_prelast_names], name_part[p.rich_last_names]]
+        .format_data(None)
+        .render(text)
+        for p in people
+    ]
     if not people:
         who = Text.from_latex(entry.fields.get("title", entry.key)).render(text)
     elif len(people) == 1 or (len(people) == 2 and names[1] != "others"):
