@@ -1,10 +1,13 @@
 """Author-year citations, and a bibliography labelled the same way.
 
-Where the dossier confirmed only the first author, ``references.bib`` lists the
-author as ``First and others`` (BibTeX's convention). sphinxcontrib-bibtex's
-author-year style prints that as "First and others, 2021"; this style prints
-"First et al., 2021", as it does for three or more named authors.
-Selected in ``_config.yml`` with ``bibtex_reference_style: author_year_etal``.
+The text of every citation comes from one formatter, :func:`widgets.data.citation_parts`,
+which the figure hovers and the notebooks use too: "Ries, 1937", "Copeman and Ackerman,
+1944", "Collée et al., 1991" (three or more authors, or ``First and others``, BibTeX's
+way of writing a list whose other authors the dossier did not confirm).
+The ``author_year_etal`` style, selected in ``_config.yml`` with
+``bibtex_reference_style: author_year_etal``, is sphinxcontrib-bibtex's author-year
+style with that text in place of its own author list (it prints "First and others" as
+written, and full author lists for ``{cite:ps}``, which the book does not use).
 
 The bibliography page uses the ``backmice`` formatting style below: its labels are
 the same author-year text as the citations ("Ries, 1937" rather than "[1]"), and its
@@ -14,12 +17,10 @@ titles keep the capitals written in ``references.bib``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any
 
-from pybtex.backends.plaintext import Backend as PlainTextBackend
-from pybtex.plugin import find_plugin as find_pybtex_plugin
 from pybtex.plugin import register_plugin as register_pybtex_plugin
-from pybtex.richtext import Text
+from pybtex.richtext import Tag, Text
 from pybtex.style.formatting.plain import Style as PlainStyle
 from pybtex.style.labels import BaseLabelStyle
 from pybtex.style.template import field as bib_field
@@ -27,88 +28,44 @@ from pybtex.style.template import optional, sentence
 from sphinxcontrib.bibtex.plugin import register_plugin
 from sphinxcontrib.bibtex.style.referencing import PersonStyle
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
-from sphinxcontrib.bibtex.style.template import author_or_editor_or_title, join, node
-
-
-def _is_others(person: Any) -> bool:
-    """True for BibTeX's ``others`` placeholder at the end of an author list."""
-    return " ".join(person.last_names) == "others" and not person.first_names
+from sphinxcontrib.bibtex.style.template import node
 
 
 @node
-def authors_et_al(children: Any, data: dict[str, Any], **kwargs: Any) -> Text:
-    """Like ``author_or_editor_or_title``, but "First et al." when the list ends in others."""
+def book_authors(children: Any, data: dict[str, Any], **kwargs: Any) -> Text:
+    """The authors as :func:`widgets.data.citation_parts` writes them.
+
+    The title or "et al." in italics. Imported when a page is written, after
+    ``backmice_provenance`` has put the book on ``sys.path``.
+    """
+    from widgets.data import citation_parts
+
     assert not children
     entry = data["entry"]
-    persons = entry.persons.get("author") or entry.persons.get("editor") or []
-    other = kwargs.get("other")
-    if persons and _is_others(persons[-1]) and other is not None:
-        style = data["style"]
-        first = style.person.style_plugin.format(persons[0], style.person.abbreviate)
-        return Text(join[first].format_data(data), other)
-    return author_or_editor_or_title(**kwargs).format_data(data)
+    who, _ = citation_parts(entry)
+    first, et_al, _ = who.rpartition(" et al.")
+    if not (entry.persons.get("author") or entry.persons.get("editor")):
+        return Text(Tag("em", who))
+    return Text(first, " ", Tag("em", "et al.")) if et_al else Text(who)
 
 
 @dataclass
-class EtAlPersonStyle(PersonStyle):
-    """Person style whose author lists honour the ``others`` placeholder."""
+class BookPersonStyle(PersonStyle):
+    """Person style whose author lists are :func:`book_authors`."""
 
     def author_or_editor_or_title(self, full: bool) -> Any:
-        """The author template, with "et al." for ``First and others``."""
-        return authors_et_al(
-            sep=self.sep,
-            sep2=self.sep2,
-            last_sep=self.last_sep,
-            other=None if full else self.other,
-        )
+        """The book's author text (the same whether ``full`` or not)."""
+        return book_authors()
 
 
 @dataclass
 class AuthorYearEtAlReferenceStyle(AuthorYearReferenceStyle):
-    """sphinxcontrib-bibtex's author-year style with :class:`EtAlPersonStyle`."""
+    """sphinxcontrib-bibtex's author-year style with :class:`BookPersonStyle`."""
 
-    person: PersonStyle = field(default_factory=EtAlPersonStyle)
+    person: PersonStyle = field(default_factory=BookPersonStyle)
 
 
 # --- The bibliography page: author-year labels and titles as written -------------------
-
-_YEAR_MISSING = "n.d."
-
-
-def _plain_text(latex: str) -> str:
-    """A BibTeX name or title part as plain text (LaTeX accents become letters: é)."""
-    return Text.from_latex(latex).render_as("text")
-
-
-class _CitationTextBackend(PlainTextBackend):
-    """Plain text as the citations print it: a tie stays a no-break space."""
-
-    symbols: ClassVar[dict[str, str]] = {**PlainTextBackend.symbols, "nbsp": "\u00a0"}
-
-
-def _last_name(person: Any) -> str:
-    """A person's last name exactly as the citations print it, ties included."""
-    template = find_pybtex_plugin("pybtex.style.names", "last")().format(person, True)
-    return template.format_data(None).render(_CitationTextBackend())
-
-
-def author_year_label(entry: Any) -> str:
-    """The entry's in-text citation text, e.g. "Ries, 1937" or "Collée et al., 1991".
-
-    Mirrors :class:`AuthorYearEtAlReferenceStyle`: one author by last name, two joined
-    by "and", three or more (or a list ending in ``others``) as "First et al.", and the
-    title when there is no author or editor; the year, or "n.d." when it is missing.
-    """
-    persons = entry.persons.get("author") or entry.persons.get("editor") or []
-    if not persons:
-        who = _plain_text(entry.fields.get("title", entry.key))
-    elif len(persons) == 1:
-        who = _last_name(persons[0])
-    elif len(persons) == 2 and not _is_others(persons[1]):
-        who = f"{_last_name(persons[0])} and {_last_name(persons[1])}"
-    else:
-        who = f"{_last_name(persons[0])} et al."
-    return f"{who}, {entry.fields.get('year', _YEAR_MISSING)}"
 
 
 def disambiguated_labels(entries: list[Any]) -> list[str]:
@@ -116,7 +73,9 @@ def disambiguated_labels(entries: list[Any]) -> list[str]:
 
     Letters follow the order of the citation keys, so they do not depend on sorting.
     """
-    labels = [author_year_label(entry) for entry in entries]
+    from widgets.data import citation_parts
+
+    labels = [", ".join(citation_parts(entry)) for entry in entries]
     groups: dict[str, list[str]] = {}
     for label, entry in zip(labels, entries, strict=True):
         groups.setdefault(label, []).append(entry.key)

@@ -63,33 +63,22 @@ def is_notebook_source(path: Path) -> bool:
 def references(path: Path = BIB_FILE) -> dict[str, tuple[str, str, str]]:
     """Every ``references.bib`` entry as ``(authors, year, link)`` for author–year text.
 
-    ``authors`` follows the book's style: one or two surnames, else "First et al."
-    (also for a list ending in ``others``); ``link`` is the DOI, else the PubMed
-    record, else empty.
+    ``authors`` and ``year`` as :func:`widgets.data.citation_parts` writes them (as the
+    pages and figure hovers do); ``link`` is the DOI, else the PubMed record, else empty.
     """
     from pybtex.database import parse_file
-    from pybtex.richtext import Text
+
+    from widgets.data import citation_parts
 
     result = {}
     for key, entry in parse_file(str(path), bib_format="bibtex").entries.items():
-        people = entry.persons.get("author", [])
-        names = [" ".join(p.prelast_names + p.last_names) for p in people]
-        others = "others" in names
-        names = [Text.from_latex(name).render_as("text") for name in names if name != "others"]
-        if not names:
-            authors = entry.fields.get("title", key).split(" (")[0]
-        elif others or len(names) > 2:
-            authors = f"{names[0]} et al."
-        else:
-            authors = " and ".join(names)
-        year = entry.fields.get("year", "n.d.")
         if entry.fields.get("doi"):
             link = f"https://doi.org/{entry.fields['doi']}"
         elif entry.fields.get("pubmed"):
             link = f"https://pubmed.ncbi.nlm.nih.gov/{entry.fields['pubmed']}/"
         else:
             link = ""
-        result[key] = (authors, year, link)
+        result[key] = (*citation_parts(entry), link)
     return result
 
 

@@ -117,7 +117,7 @@ def test_a_row_without_a_proportion_is_not_estimable():
 
 def test_study_read_only_in_a_review_names_the_review():
     row = row_of("Superior cluneal nerve block", "improved, as each study defined it")
-    assert "Maigne & Doursounian 1997, via Isu et al. 2018" in certainty.study_names(row)
+    assert "Maigne & Doursounian 1997, via Isu et al., 2018" in certainty.study_names(row)
 
 
 @pytest.mark.parametrize(
@@ -322,7 +322,7 @@ def test_reasons_cite_author_and_year_not_bibtex_keys():
     assert "[@" not in page
     keys = {key for row in certainty.load() for key in row.source}
     assert not [key for key in keys if key in page]
-    assert "Motyka et al. 2000" in page and "Guyatt et al. 2011" in page
+    assert "Motyka et al. 2000" in page and "Guyatt et al., 2011" in page
 
 
 def test_text_version_lists_every_row_and_reason():
@@ -362,13 +362,13 @@ def test_table_names_a_bad_argument(kind):
         certainty.table(kind)
 
 
-def test_citation_markers_become_short_citations():
+def test_citation_markers_become_author_year_citations():
     assert certainty.citations("a [@motyka2000; @wu2023] b [@motyka2000]") == (
         "motyka2000",
         "wu2023",
     )
-    assert certainty.plain("Small [@motyka2000].") == "Small (Motyka et al. 2000)."
-    assert data.short_citation("collee1991rct") in certainty.plain("[@collee1991rct]")
+    assert certainty.plain("Small [@motyka2000].") == "Small (Motyka et al., 2000)."
+    assert data.citation("collee1991rct") in certainty.plain("[@collee1991rct]")
 
 
 # ------------------------------------------------------------------- the chapter

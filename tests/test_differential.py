@@ -320,7 +320,7 @@ def test_cells_carry_the_level_as_text_and_star_teaching(fig):
 
 def test_hover_keeps_name_prefixes(fig):
     hover = " ".join(h for row in fig.data[0].hovertext for h in row)
-    assert "van Steensel et al. (2018)" in hover
+    assert "van Steensel et al., 2018" in hover
 
 
 @pytest.mark.parametrize("finding", list(differential.FEATURES))

@@ -79,7 +79,7 @@ def test_figure_has_every_name_with_its_citation_on_hover():
     for row in rows:
         assert f"<b>{row.term}</b>" in hover
         assert all(citation(key) in hover for key in row.source)
-    assert "American Journal of Obstetrics and Gynecology" in hover
+    assert "Copeman and Ackerman, 1944" in hover  # as the pages cite it (test_citations.py)
     columns, table = fig.table
     assert columns[0] == "Year"
     assert [line[0] for line in table] == [row.year for row in rows]

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import functools
 import itertools
+from collections import Counter
 
+import attrs
 import plotly.graph_objects as go
 import pytest
 from plotlyapply import apply_control
@@ -93,6 +95,29 @@ def _drawn(figure_name: str, choice: tuple[tuple[str, object], ...]) -> dict:
     return _plain(interactive.draw(**interactive.start(static=True) | dict(choice)))
 
 
+def rows_on_one_line(plain: dict) -> list[str]:
+    """What in ``plain`` (data and layout) would draw two rows on one line, if anything.
+
+    A label repeated in the ``categoryarray``, ``tickvals`` or ``ticktext`` of a y axis
+    that labels rows (not one ``overlaying`` another, which may repeat values), and a
+    categorical y value that one trace puts on two points: for a trace drawn with lines,
+    on two separate runs of points (one row's range is a run of two).
+    """
+    found = []
+    for name, axis in plain["layout"].items():
+        if name.startswith("yaxis") and "overlaying" not in axis:
+            for key in ("categoryarray", "tickvals", "ticktext"):
+                repeated = [v for v, k in Counter(map(str, axis.get(key) or ())).items() if k > 1]
+                found += [f"{name}.{key} repeats {value!r}" for value in repeated]
+    for trace in plain["data"]:
+        ys = list(trace.get("y") or ())
+        lines = trace.get("type", "scatter") == "scatter" and "lines" in trace.get("mode", "lines")
+        starts = [y for i, y in enumerate(ys) if not (lines and i and ys[i - 1] == y)]
+        repeated = [v for v, k in Counter(y for y in starts if isinstance(y, str)).items() if k > 1]
+        found += [f"trace {trace.get('name')!r} puts two points on {v!r}" for v in repeated]
+    return found
+
+
 CASES = [
     (figure_name, option_name)
     for figure_name, (_, interactive) in FIGURES.items()
@@ -116,6 +141,29 @@ def test_each_entry_reproduces_the_figure_for_its_choice(figure_name, option_nam
         assert after == expected, f"{option_name}={value!r}"
         changed += after != plain_start
     assert changed >= len(option.values) - 1, "every other entry changes the figure"
+
+
+@pytest.mark.parametrize(("figure_name", "option_name"), CASES)
+def test_no_two_rows_draw_on_one_line(figure_name, option_name):
+    """Every row of every figure, in every state, has its own line and its own label."""
+    _, interactive = FIGURES[figure_name]
+    for value in interactive.options[option_name].values:
+        choice = ((option_name, value),)
+        assert rows_on_one_line(_drawn(figure_name, choice)) == [], f"{option_name}={value!r}"
+
+
+@pytest.mark.parametrize(
+    ("module", "draw"),
+    [(prevalence, prevalence.draw), (treatments, treatments.draw_forest), (names, names.draw)],
+)
+def test_a_row_drawn_twice_is_refused(monkeypatch, module, draw):
+    """A row repeated past the loader (names: same authors and year, another term)."""
+    rows = module.load()
+    twin = attrs.evolve(rows[0], term="another name") if module is names else rows[0]
+    monkeypatch.setattr(module, "load", lambda: [*rows, twin])
+    label = f"{twin.authors} {twin.year}" if module is names else twin.tick
+    found = rows_on_one_line(_plain(draw()))
+    assert found and all(repr(label) in problem for problem in found), found
 
 
 PAIRS = [

@@ -197,7 +197,7 @@ def test_figure_has_every_row_and_the_table_matches():
     assert columns == tuple(prevalence.TABLE)
     assert [line[0] for line in table] == [r.study for r in rows]
     hover = " ".join(h for t in fig.data for h in (t.hovertext or ()) if h)
-    assert "Collée et al. (1991)" in hover
+    assert "Collée et al., 1991" in hover
     assert "count derived from a rounded %" in hover
 
 

@@ -69,11 +69,11 @@ def citations(text: str) -> tuple[str, ...]:
 
 
 def plain(text: str) -> str:
-    """``text`` with each ``[@key]`` written as a short citation, e.g. ``(Motyka et al. 2000)``."""
+    """``text`` with each ``[@key]`` cited as the pages cite it: ``(Motyka et al., 2000)``."""
 
     def cite(match: re.Match[str]) -> str:
         keys = citations(match[0])
-        return " (" + "; ".join(map(data.short_citation, keys)) + ")" if keys else ""
+        return " (" + "; ".join(map(data.citation, keys)) + ")" if keys else ""
 
     return CITATION.sub(cite, text)
 
@@ -258,7 +258,7 @@ def study_names(row: CertaintyRow) -> str:
     """The studies as the text names them, with the review a figure was read in, if any."""
     names = []
     for study in _studies(row.rows):
-        cited = [data.short_citation(key) for key in study.source]
+        cited = [data.citation(key) for key in study.source]
         surname = study.study.split(" ")[0]
         via = [c for c in cited if not c.startswith(surname)]
         own = len(via) < len(cited)
@@ -381,7 +381,7 @@ class SummaryOfFindings:
         self.rows = rows
         self.kind = kind
         self.prefix = f"bm-sof-{kind}"
-        guidance = "; ".join(map(data.short_citation, ("guyatt2011grade", "balshem2011grade")))
+        guidance = "; ".join(map(data.citation, ("guyatt2011grade", "balshem2011grade")))
         shown = "" if kind == "all" else f" ({kind} rows only)"
         self.caption = (
             f"Summary of findings{shown}: how certain is each treatment result? Certainty "

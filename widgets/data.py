@@ -59,7 +59,7 @@ class Cites(tuple):
     """One or more ``references.bib`` keys, written ``key1;key2`` in a cell."""
 
     def lines(self) -> str:
-        """The short citations (:func:`citation`), one per line of hover text."""
+        """The citations (:func:`citation`), one per line of hover text."""
         return "<br>".join(map(citation, self))
 
 
@@ -77,41 +77,45 @@ def _bib_entries() -> Any:
     return parse_file(str(BIB_FILE), bib_format="bibtex").entries
 
 
-def short_citation(key: str) -> str:
-    """Author and year as the text cites them, e.g. ``Ries 1937`` or ``Lu et al. 1998``."""
+def citation_parts(entry: Any) -> tuple[str, str]:
+    """Who and when, as the book cites a pybtex ``entry``: ``("Lu et al.", "1998")``.
+
+    The one formatter of citations: figure hovers (:func:`citation`), the pages'
+    citations and bibliography labels (``_ext/backmice_citations.py``) and the
+    notebooks (``_ext/backmice_notebooks.py``) all use it. One author by last name, two
+    joined by "and", three or more (or a list ending in BibTeX's ``others``) as "First
+    et al."; the title when there is no author or editor; "n.d." for a missing year. A
+    tie in a name (``Van~Oosterwyck``) stays a no-break space, as on the pages.
+    """
+    from pybtex.backends.plaintext import Backend
+    from pybtex.richtext import Text
+    from pybtex.style.names import name_part
+    from pybtex.style.template import join
+
+    text = Backend()
+    text.symbols = {**text.symbols, "nbsp": "\u00a0"}
+    people = entry.persons.get("author") or entry.persons.get("editor") or []
+    names = [  # sphinxcontrib-bibtex's "last" name style, which Pyodide does not have
+        join[name_part(tie=True)[p.rich_prelast_names], name_part[p.rich_last_names]]
+        .format_data(None)
+        .render(text)
+        for p in people
+    ]
+    if not people:
+        who = Text.from_latex(entry.fields.get("title", entry.key)).render(text)
+    elif len(people) == 1 or (len(people) == 2 and names[1] != "others"):
+        who = " and ".join(names)
+    else:
+        who = f"{names[0]} et al."
+    return who, entry.fields.get("year", "n.d.")
+
+
+@functools.cache
+def citation(key: str) -> str:
+    """``key`` cited as the pages cite it: ``Ries, 1937``, ``Copeman and Ackerman, 1944``."""
     if key not in bib_keys():
         raise ValueError(f"argument 'key' must be a references.bib key, got {key!r}")
-    entry = _bib_entries()[key]
-    surnames = [
-        " ".join(person.prelast_names + person.last_names)
-        for person in entry.persons.get("author", [])
-    ]
-    named = [name for name in surnames if name != "others"]
-    if not named:
-        authors = entry.fields.get("title", key)
-    elif len(named) < len(surnames) or len(named) > 2:
-        authors = f"{named[0]} et al."
-    else:
-        authors = " & ".join(named)
-    return _latex_to_text(f"{authors} {entry.fields.get('year', 'n.d.')}")
-
-
-def citation(key: str) -> str:
-    """A short plain-text citation for ``key``, such as ``Ries (1937). Journal``."""
-    text = short_citation(key)
-    authors, _, year = text.rpartition(" ")
-    entry = _bib_entries()[key]
-    venue = entry.fields.get("journal") or entry.fields.get("howpublished", "")
-    return f"{authors} ({year})" + (f". {_latex_to_text(venue)}" if venue else "")
-
-
-def _latex_to_text(text: str) -> str:
-    """Turn the few LaTeX accents used in references.bib into plain Unicode."""
-    import codecs
-
-    import latexcodec  # noqa: F401  (registers the "ulatex" codec)
-
-    return codecs.decode(text, "ulatex").replace("{", "").replace("}", "")
+    return ", ".join(citation_parts(_bib_entries()[key]))
 
 
 # ---------------------------------------------------------------- cell parsing

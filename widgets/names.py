@@ -8,7 +8,7 @@ from typing import Any, Literal
 import plotly.graph_objects as go
 
 from . import style
-from .data import Cites, Model, between, field, load_rows, row_model
+from .data import Cites, Model, between, citation, field, load_rows, row_model
 from .options import Interactive, Option
 from .render import BookFigure
 
@@ -66,10 +66,7 @@ def _trace(rows: list[NameRow], index: int, opacity: float) -> go.Scatter:
         text=[row.term for row in members],
         textposition=sides,
         textfont={"size": 12},
-        hovertext=[
-            f"<b>{row.term}</b><br>{row.authors}, {row.year}<br>" + row.source.lines()
-            for row in members
-        ],
+        hovertext=[f"<b>{row.term}</b><br>{row.source.lines()}" for row in members],
         hoverinfo="text",
         opacity=opacity,
         marker={"size": 12, "color": colour, "symbol": style.symbol(index), "line": line},
@@ -98,8 +95,8 @@ def draw(discipline: str, era: str) -> BookFigure:
         ),
         alt=(
             f"Timeline of {len(rows)} published names from {first.year} to {last.year}, from "
-            f"'{first.term}' ({first.authors}, {first.year}) to '{last.term}' ({last.authors}, "
-            f"{last.year}). Names per discipline of the journal: {per}."
+            f"'{first.term}' ({citation(first.source[0])}) to '{last.term}' "
+            f"({citation(last.source[0])}). Names per discipline of the journal: {per}."
         ),
         columns=("Year", "Name", "Authors", "Journal's discipline", "Source"),
         rows=[(r.year, r.term, r.authors, r.discipline, r.source) for r in rows],
