@@ -35,8 +35,7 @@ from sphinxcontrib.bibtex.style.template import node
 def book_authors(children: Any, data: dict[str, Any], **kwargs: Any) -> Text:
     """The authors as :func:`widgets.data.citation_parts` writes them.
 
-    The title or "et al." in italics. Imported when a page is written, after
-    ``backmice_provenance`` has put the book on ``sys.path``.
+    The title or "et al." in italics.
     """
     from widgets.data import citation_parts
 

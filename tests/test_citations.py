@@ -76,7 +76,9 @@ def test_every_reference_is_cited_alike_everywhere():
 
 
 def test_a_figure_hover_carries_the_page_text():
-    hover = " ".join(text for trace in names.draw().data for text in trace.hovertext)
+    hover = " ".join(
+        text for trace in names.draw(**names.TIMELINE.start()).data for text in trace.hovertext
+    )
     assert page("copeman1944") == "[Copeman and Ackerman, 1944]"
     assert "<br>Copeman and Ackerman, 1944" in hover
     assert " & " not in hover.replace("Internal medicine & rheumatology", "")

@@ -153,16 +153,16 @@ def test_no_two_rows_draw_on_one_line(figure_name, option_name):
 
 
 @pytest.mark.parametrize(
-    ("module", "draw"),
-    [(prevalence, prevalence.draw), (treatments, treatments.draw_forest), (names, names.draw)],
+    ("module", "interactive"),
+    [(prevalence, prevalence.PLOT), (treatments, treatments.FOREST), (names, names.TIMELINE)],
 )
-def test_a_row_drawn_twice_is_refused(monkeypatch, module, draw):
+def test_a_row_drawn_twice_is_refused(monkeypatch, module, interactive):
     """A row repeated past the loader (names: same authors and year, another term)."""
     rows = module.load()
     twin = attrs.evolve(rows[0], term="another name") if module is names else rows[0]
     monkeypatch.setattr(module, "load", lambda: [*rows, twin])
     label = f"{twin.authors} {twin.year}" if module is names else twin.tick
-    found = rows_on_one_line(_plain(draw()))
+    found = rows_on_one_line(_plain(interactive.draw(**interactive.start(static=True))))
     assert found and all(repr(label) in problem for problem in found), found
 
 
