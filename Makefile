@@ -37,7 +37,7 @@ $(VENV)/.lite-installed: requirements-lite.txt $(VENV)/.book-installed
 ## wheel: build the book's package, _build/dist/backmice_book-VERSION-py3-none-any.whl
 wheel: $(WHEEL)
 
-$(WHEEL): $(VENV)/.lite-installed pyproject.toml $(shell find widgets -name '*.py') $(wildcard data/*.csv) references.bib
+$(WHEEL): $(VENV)/.lite-installed pyproject.toml $(shell find widgets -name '*.py') $(wildcard data/*.csv data/*.yaml) references.bib
 	rm -rf _build/dist
 	$(BIN)/python -m pip wheel --quiet --no-deps --no-build-isolation --wheel-dir _build/dist .
 

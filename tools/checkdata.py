@@ -6,8 +6,9 @@ starts, reports **every** problem on a line that names its file, prints a summar
 naming the broken files last, and exits 1 when there is any (so the last lines of a
 failed build name them).
 
-* **Data.** Every ``data/<topic>.csv`` must be read by a module with a ``load()``
-  function: the topic module ``widgets/<topic>.py`` for a figure's numbers, or
+* **Data.** Every ``data/<topic>.csv`` (or ``.yaml``, such as the question bank) must be
+  read by a module with a ``load()`` function: ``widgets/<topic>.py`` (a figure's
+  numbers, the learning objectives, the questions), or
   ``_ext/backmice_<topic>.py`` for a record that the build shows rather than plots
   (the review dates, the corrections). ``load()`` must not raise: a ``ValueError``
   (``widgets.data.DataError`` is one, naming the line of a byte that is not UTF-8) is
@@ -44,8 +45,8 @@ WEB_SCHEMES = ("http", "https")
 
 
 def data_files(root: Path) -> list[Path]:
-    """Every CSV in ``root/data``, sorted by name."""
-    return sorted((root / "data").glob("*.csv"))
+    """Every CSV and YAML file in ``root/data``, sorted by name."""
+    return sorted([*(root / "data").glob("*.csv"), *(root / "data").glob("*.yaml")])
 
 
 def _named(name: str, message: str) -> str:
