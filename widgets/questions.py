@@ -22,7 +22,7 @@ import yaml
 from cattrs.v import format_exception
 
 from . import objectives
-from .data import DATA_DIR, Cites, DataError, Model, RowError, _decode, bib_keys, require, row_model
+from .data import DATA_DIR, Cites, DataError, Model, RowError, bib_keys, decode, require, row_model
 
 TYPES = ("single", "multiple", "numeric")
 LEVELS = ("recall", "apply", "analyse")
@@ -200,4 +200,4 @@ def load(directory: Path | None = None) -> list[Question]:
     """The validated questions of ``data/questions.yaml``, checked against the objectives."""
     path, name = (directory or DATA_DIR) / "questions.yaml", "data/questions.yaml"
     known = {row.key: row.chapter for row in objectives.load(directory)}
-    return parse(_decode(path.read_bytes(), name), name, known)
+    return parse(decode(path.read_bytes(), name), name, known)
