@@ -254,7 +254,7 @@ class StudyRow(Model):
 
     @property
     def short_tick(self) -> str:
-        """The y-axis label on a phone: study and group only (n is in the hover and table)."""
+        """A shorter y-axis label: study and group only (n is in the hover and table)."""
         return f"{self.study.split(' ')[0]} {self.year}<br>{self.label}"
 
 

@@ -100,10 +100,7 @@ def draw(discipline: str, era: str) -> BookFigure:
         ),
         columns=("Year", "Name", "Authors", "Journal's discipline", "Source"),
         rows=[(r.year, r.term, r.authors, r.discipline, r.source) for r in rows],
-        short={
-            w: f"<b>{w}</b><br>{style.wrap_hover(r.term, 24)}"
-            for w, r in zip(who, rows, strict=True)
-        },
+        short={w: f"{w}<br>{r.term}" for w, r in zip(who, rows, strict=True)},
     )
     start, end = ERAS[era]
     inside = [i for i, row in enumerate(rows) if start <= row.year <= end] or [0]

@@ -30,6 +30,7 @@ TITLE_LINE = 20
 CONTROL = 40  # px: the height of a menu or button row
 CHAR = 0.6  # a character's width, in font sizes
 TITLE_CHARS = 34  # characters per title line on a phone
+TICK_CHARS = 17  # characters per line of a y tick label on a phone
 DESKTOP_WIDTH, PHONE_WIDTH = 760, 358  # px: a figure's width in the book's column
 TEXT_KEYS = ("text", "ticktext", "name", "label", "prefix")
 
@@ -38,6 +39,11 @@ def wrap(text: str, width: int) -> str:
     """``text`` broken into lines of about ``width`` characters with ``<br>``."""
     lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
     return "<br>".join(lines)
+
+
+def wrap_lines(text: str, width: int) -> str:
+    """Each line of ``text`` (plain text, no markup) wrapped at ``width`` characters."""
+    return "<br>".join(line if "<" in line else wrap(line, width) for line in text.split("<br>"))
 
 
 def lines(text: Any) -> int:
@@ -90,7 +96,11 @@ def swap_for(
     undone (two texts, one result).
     """
     swap = dict(short)
-    note_chars = min(TITLE_CHARS, int(plot_width(figures[0], short) / (CHAR * FONT)))
+    for fig in figures:
+        axis = fig["layout"].get("yaxis", {})
+        for tick in axis.get("ticktext") or _categories(fig, short):
+            swap[tick] = wrap_lines(short.get(tick, tick), TICK_CHARS)
+    note_chars = min(TITLE_CHARS, int(plot_width(figures[0], swap) / (CHAR * FONT)))
     for fig in figures:
         layout = fig["layout"]
         title = layout.get("title", {}).get("text")
@@ -340,7 +350,7 @@ def _layout(fig: dict[str, Any], swap: Mapping[str, str], places: list[Any]) -> 
     margin["t"] = max(need, top + (growth if over else 0))
     margin["b"] += push + (0 if over else growth)
     margin["l"] = min(margin["l"], 10 if layout.get("yaxis", {}).get("automargin") else 130)
-    margin["r"] = min(margin["r"], 15)
+    margin["r"] = min(margin["r"], 10)
     found |= under | {f"layout.margin.{side}": value for side, value in margin.items()}
     found["layout.height"] = height = round(plot + margin["t"] + margin["b"])
     found["layout.title.y"] = min(layout.get("title", {}).get("y", 1), round(1 - 16 / height, 4))
