@@ -29,7 +29,7 @@ import sys
 import tarfile
 from pathlib import Path
 
-from backmice_notebooks import CELLS, is_notebook_source, notebook_text
+from backmice_notebooks import is_notebook_source, notebook_text
 from backmice_sphinx import book_wheel
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -166,7 +166,7 @@ def build() -> str:
         *sources,
         Path(__file__),
         ROOT / "_ext" / "backmice_notebooks.py",
-        *CELLS.glob("*.py"),
+        *(ROOT / "_ext" / "notebook_cells").glob("*.py"),
     ]
     digest = inputs_digest(inputs)
     if STAMP.exists() and STAMP.read_text(encoding="utf-8") == digest:

@@ -30,7 +30,7 @@ TITLE_LINE = 20
 CONTROL = 40  # px: the height of a menu or button row
 CHAR = 0.6  # a character's width, in font sizes
 TITLE_CHARS = 34  # characters per title line on a phone
-TICK_CHARS = 17  # characters per line of a y tick label on a phone
+TICK_CHARS = 16  # characters per line of a y tick label on a phone
 DESKTOP_WIDTH, PHONE_WIDTH = 760, 358  # px: a figure's width in the book's column
 TEXT_KEYS = ("text", "ticktext", "name", "label", "prefix")
 
