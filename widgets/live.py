@@ -9,11 +9,14 @@ such as nbclient can stall on the echo of captured output (jupyter/nbclient#312)
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import ipywidgets as w
 import traitlets
+
+from .data import citation
 
 EDUCATION_NOTE = (
     "<p><strong>For learning only.</strong> This tool explores published numbers; "
@@ -126,3 +129,83 @@ def control_for(option: Any, value: Any) -> Any:
             options=pairs, value=value, description=option.title, style=_LABEL, layout=_WIDE
         )
     return w.Dropdown(options=pairs, value=value, description=option.title, style=_LABEL)
+
+
+# ------------------------------------------------------------------ practice questions
+
+
+def grade(question: Any, response: Any) -> tuple[bool, list[str]]:
+    """Whether ``response`` answers ``question`` (a bank question), and its feedback.
+
+    ``response``: a choice index (single), a collection of indices (multiple) or a
+    number (numeric). The feedback is that of each choice made.
+    """
+    if question.type == "numeric":
+        if isinstance(response, bool) or not isinstance(response, int | float):
+            raise ValueError(f"argument 'response' must be a number, got {response!r}")
+        return abs(response - question.answer) <= question.tolerance, []
+    chosen = {response} if question.type == "single" else set(response)
+    if not chosen or not chosen <= set(range(len(question.choices))):
+        raise ValueError(f"argument 'response' must pick choices 0-{len(question.choices) - 1}")
+    right = {i for i, choice in enumerate(question.choices) if choice.correct}
+    return chosen == right, [question.choices[i].feedback for i in sorted(chosen)]
+
+
+class QuestionCard(w.VBox):
+    """One bank question in a notebook: its choices (or a number box), Check, feedback."""
+
+    def __init__(self, question: Any) -> None:
+        self.question = question
+        self.verdict: bool | None = None
+        if question.type == "single":
+            options = [(choice.text, i) for i, choice in enumerate(question.choices)]
+            self.answer: Any = w.RadioButtons(options=options, value=None, layout=_WIDE)
+        elif question.type == "multiple":
+            self.answer = CheckboxGroup(range(len(question.choices)), _texts(question), ())
+        else:
+            self.answer = w.Text(description=f"Answer ({question.unit})", style=_LABEL)
+        self.button = w.Button(description="Check")
+        self.button.on_click(self.check)
+        self.result = w.HTML()
+        stem = w.HTML(f"<p><strong>{html.escape(question.stem)}</strong></p>")
+        super().__init__([stem, self.answer, self.button, self.result])
+
+    def response(self) -> Any:
+        """What the reader gave: a choice index, indices, a number, or None."""
+        if self.question.type == "numeric":
+            try:
+                return float(self.answer.value.replace(",", ".").strip())
+            except ValueError:
+                return None
+        value = self.answer.value
+        return value if value not in (None, ()) else None
+
+    def check(self, _button: Any = None) -> None:
+        """Grade the response and show the verdict, feedback, explanation and sources."""
+        response = self.response()
+        if response is None:
+            self.result.value = "<p>Choose an answer first (a number for this one).</p>"
+            return
+        self.verdict, feedback = grade(self.question, response)
+        sources = "; ".join(citation(key) for key in self.question.source)
+        self.result.value = "".join(
+            [
+                f"<p><strong>{'Right.' if self.verdict else 'Not quite.'}</strong></p>",
+                *(f"<p>{html.escape(text)}</p>" for text in feedback),
+                f"<p>{html.escape(self.question.explanation)}</p><p>Sources: {sources}.</p>",
+            ]
+        )
+
+
+def _texts(question: Any) -> list[str]:
+    """The text of each choice of ``question``."""
+    return [choice.text for choice in question.choices]
+
+
+def quiz_app(questions: Sequence[Any]) -> w.VBox:
+    """The notebook quiz: a card per question (each graded when its Check is pressed)."""
+    cards = [QuestionCard(question) for question in questions]
+    note = w.HTML("<p><strong>For learning only.</strong> Answers stay in this notebook.</p>")
+    box = w.VBox([note, *cards])
+    box.cards = cards  # type: ignore[attr-defined]
+    return box
