@@ -6,11 +6,12 @@ It does these things, each in one place:
    book (``BACKMICE_BOOK=1``; see :mod:`widgets.render`).
 2. Serves plotly.js from the book's own ``_static/``: the partial "cartesian"
    bundle of exactly the plotly.js version plotly.py bundles (checked at start-up,
-   :func:`check_plotly_bundle`), loaded once, with ``defer``, only on pages that hold
-   a figure, so the text paints before the 480 KiB of JavaScript arrive. On those
-   pages ``backmice-figures.js`` draws each figure from the JSON that
-   :mod:`widgets.render` puts in the page, in the reader's colours and, on a phone,
-   with its phone patch. Every page loads ``backmice.js`` (working sidebar buttons, a
+   :func:`check_plotly_bundle`), only on pages that hold a figure, and only when the
+   reader nears the first figure: ``backmice-figures.js`` (loaded with ``defer``; its
+   ``data-plotly`` attribute names the bundle) loads it then, so neither the paint nor
+   a phone's main thread waits for 480 KiB of JavaScript nobody needs yet. It draws
+   each figure from the JSON that :mod:`widgets.render` puts in the page, in the
+   reader's colours and, on a phone, with its phone patch. Every page loads ``backmice.js`` (working sidebar buttons, a
    cue on wide tables) with ``defer``.
 3. Unhooks sphinx-thebe (see :func:`drop_thebe`) and hides launch buttons until
    the repository URL is set.
@@ -100,8 +101,8 @@ def add_page_assets(
     if "body" in context:
         context["body"] = fix_citation_list_role(context["body"])
     if PLOTLY_MARKER in context.get("body", ""):
-        app.add_js_file(PLOTLY_JS, priority=200, defer="defer")
-        app.add_js_file(FIGURES_JS, priority=210, defer="defer")
+        bundle = context["pathto"](f"_static/{PLOTLY_JS}", 1)
+        app.add_js_file(FIGURES_JS, priority=210, defer="defer", **{"data-plotly": bundle})
     source = Path(app.env.doc2path(pagename))
     if is_notebook_source(source):
         context["ipynb_source"] = pagename + ".ipynb"

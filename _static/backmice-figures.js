@@ -9,7 +9,10 @@
  *                 and their phone wording ("label": menu texts, "text": the others),
  *                 and "set", {path: [phone value, desktop value]} for layout
  *                 ("layout.height") and trace ("data[2].mode") paths.
- * Each figure is drawn once, already in the wanted variant. When the colour scheme
+ * Each figure is drawn once, already in the wanted variant, when it comes within
+ * 400 px of the screen (plotly.js itself is loaded then, the first time) (all at once before printing, or when a tool calls
+ * window.backmiceFigures.drawAll()), so a phone is not kept busy drawing figures
+ * nobody has reached yet. When the colour scheme
  * changes, or the figure's width crosses 600 px, the figure as it stands is changed in
  * place, so the reader's menu and slider choices stay. When a figure has settled, its
  * data-variant says which it shows ("wide light", "narrow dark", ...).
@@ -18,6 +21,9 @@
   "use strict";
 
   var NARROW_BELOW = 600; // px of figure width (widgets/phone.py WIDTH)
+  // plotly.js, loaded when the first figure is about to show (data-plotly, set by _ext)
+  var PLOTLY = document.currentScript && document.currentScript.getAttribute("data-plotly");
+  var waiting = null; // figures to draw once plotly.js has arrived
   var TEXT_KEYS = ["text", "ticktext", "name", "label", "prefix"];
 
   function isDark() {
@@ -120,21 +126,52 @@
     });
   }
 
+  /* Redraw the figures already drawn (the others are drawn right when they show). */
   function updateAll() {
     document.querySelectorAll("figure.bm-figure").forEach(function (figure) {
-      if (figure._bmSpec) update(figure);
+      if (figure._bmState) update(figure);
     });
+  }
+
+  /* Call ``then`` once plotly.js is there, loading it the first time it is needed. */
+  function withPlotly(then) {
+    if (window.Plotly || !PLOTLY) return then();
+    if (waiting) return waiting.push(then);
+    waiting = [then];
+    var script = document.createElement("script");
+    script.src = PLOTLY;
+    script.onload = function () { waiting.forEach(function (call) { call(); }); };
+    document.head.appendChild(script);
+  }
+
+  function draw(figure) {
+    if (figure._bmState || figure._bmDrawing) return;
+    var holder = figure.querySelector("script.bm-spec");
+    if (!holder) return;
+    figure._bmDrawing = true;
+    figure._bmSpec = JSON.parse(holder.textContent);
+    withPlotly(function () { update(figure); });
+  }
+
+  function drawAll() {
+    document.querySelectorAll("figure.bm-figure").forEach(draw);
   }
 
   function start() {
     var figures = document.querySelectorAll("figure.bm-figure");
-    if (!figures.length || !window.Plotly) return;
-    figures.forEach(function (figure) {
-      var holder = figure.querySelector("script.bm-spec");
-      if (!holder) return;
-      figure._bmSpec = JSON.parse(holder.textContent);
-      update(figure);
-    });
+    if (!figures.length) return;
+    window.backmiceFigures = { drawAll: drawAll };
+    window.addEventListener("beforeprint", drawAll);
+    if (!window.IntersectionObserver) {
+      drawAll();
+    } else {
+      var near = new IntersectionObserver(function (entries) {
+        entries.forEach(function (entry) {
+          if (entry.isIntersecting) { near.unobserve(entry.target); draw(entry.target); }
+        });
+      }, { rootMargin: "400px 0px" });
+      figures.forEach(function (figure) { near.observe(figure); });
+    }
     new MutationObserver(updateAll).observe(document.documentElement, {
       attributes: true, attributeFilter: ["data-theme"]
     });

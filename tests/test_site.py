@@ -144,7 +144,8 @@ def test_plotly_version_header_is_required(tmp_path):
 
 @pytest.mark.parametrize("docname", PAGES)
 def test_page_scripts_are_lean(docname, book_html):
-    """Only the partial bundle, deferred, only on figure pages; never fontawesome.js."""
+    """Only the partial bundle, named by the deferred figure script (which loads it when a
+    figure nears the screen), only on figure pages; never fontawesome.js."""
     text = (book_html / f"{docname}.html").read_text(encoding="utf-8")
     scripts = re.findall(r"<script[^>]*\bsrc=\"([^\"]+)\"[^>]*>", text)
     plotly_tags = [t for t in re.findall(r"<script[^>]*>", text) if "plotly" in t]
@@ -253,8 +254,8 @@ def test_a_menu_choice_survives_crossing_the_phone_width(book_url, setting_conte
     page = setting_context("desktop-light").new_page()
     page.goto(f"{book_url}/chapters/04-treatments.html")
     figure = page.locator("figure.bm-figure").first
-    expect(figure).to_have_attribute("data-variant", "wide light")
     figure.scroll_into_view_if_needed()
+    expect(figure).to_have_attribute("data-variant", "wide light")
     figure.locator(".updatemenu-button", has_text="By n").click()
     chosen = figure.evaluate(FIGURE_STATE)
     assert chosen["active"][1] == list(treatments.SORTS).index("n")
@@ -263,3 +264,20 @@ def test_a_menu_choice_survives_crossing_the_phone_width(book_url, setting_conte
         expect(figure).to_have_attribute("data-variant", variant)
         assert figure.evaluate(FIGURE_STATE) == chosen, variant
     expect(figure.locator(".updatemenu-container")).to_contain_text("By n")
+
+
+def test_figures_and_plotly_wait_until_the_reader_nears_them(book_url, setting_context):
+    """On a phone, a chapter opens without plotly.js; scrolling to a figure loads it and
+    draws that figure (in its phone variant), not the figures still far below."""
+    from playwright.sync_api import expect
+
+    page = setting_context("phone").new_page()
+    page.goto(f"{book_url}/chapters/04-treatments.html", wait_until="networkidle")
+    figures = page.locator("figure.bm-figure")
+    assert page.evaluate("() => typeof window.Plotly") == "undefined"
+    assert figures.evaluate_all("all => all.filter(f => f.dataset.variant).length") == 0
+    figures.first.scroll_into_view_if_needed()
+    expect(figures.first).to_have_attribute("data-variant", "narrow light")
+    expect(figures.last).not_to_have_attribute("data-variant", "narrow light")
+    figures.last.scroll_into_view_if_needed()
+    expect(figures.last).to_have_attribute("data-variant", "narrow light")

@@ -84,15 +84,19 @@ SETTINGS: dict[str, Setting] = {
 #: desktop layout and the colours of that mode (``_static/backmice-figures.js`` then
 #: sets ``data-variant`` on ``figure.bm-figure``, e.g. "wide light"). Pages without
 #: that script (``tools/figpage.py``) have nothing to settle.
-FIGURES_SETTLED_JS = """(mode) => [...document.querySelectorAll('.plotly-graph-div')]
+FIGURES_SETTLED_JS = """(mode) => (window.backmiceFigures && window.backmiceFigures.drawAll(),
+  [...document.querySelectorAll('.plotly-graph-div')]
     .every(el => el.querySelector('.main-svg'))
   && (!document.querySelector('script[src*="backmice-figures"]')
     || [...document.querySelectorAll('figure.bm-figure')]
-      .every(el => Boolean(el.dataset.variant) && el.dataset.variant.endsWith(mode)))"""
+      .every(el => Boolean(el.dataset.variant) && el.dataset.variant.endsWith(mode))))"""
 
 
 def wait_for_figures(page: Any, mode: str = "", timeout: float = 15000) -> None:
-    """Wait until every figure on ``page`` has drawn and settled (in ``mode`` if given)."""
+    """Wait until every figure on ``page`` has drawn and settled (in ``mode`` if given).
+
+    Figures are drawn as they near the screen; like printing, this draws them all.
+    """
     page.wait_for_function(FIGURES_SETTLED_JS, arg=mode, timeout=timeout)
 
 
