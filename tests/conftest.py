@@ -174,3 +174,23 @@ def write_report(pages: list[dict]) -> None:
         totals["pages"] = len(pages)
         report = {"totals": totals, "pages": pages} | ({"run": run} if run else {})
         REPORT_FILE.write_text(json.dumps(report, indent=2))
+
+
+def contrast(rgb1: tuple[float, ...] | str, rgb2: tuple[float, ...] | str) -> float:
+    """WCAG contrast ratio of two sRGB colours: 0-255 triples or ``#rrggbb`` / ``#rgb``."""
+    rgb1, rgb2 = (_rgb(c) if isinstance(c, str) else c for c in (rgb1, rgb2))
+
+    def luminance(rgb: tuple[float, ...]) -> float:
+        c = [v / 255 for v in rgb[:3]]
+        c = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+
+    high, low = sorted((luminance(rgb1), luminance(rgb2)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _rgb(colour: str) -> tuple[int, ...]:
+    """``#rrggbb`` or ``#rgb`` as a 0-255 triple."""
+    digits = colour.lstrip("#")
+    digits = "".join(d * 2 for d in digits) if len(digits) == 3 else digits
+    return tuple(int(digits[i : i + 2], 16) for i in (0, 2, 4))

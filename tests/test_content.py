@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import CITE, ROOT, cited
+from conftest import CITE, ROOT, cited, contrast
 
 from widgets.data import bib_keys
 
@@ -296,18 +296,6 @@ def test_bibliography_titles_keep_their_capitals(book_html):
     assert not re.search(r"[a-z]\. (a|nineteen|description|technical) ", joined)
 
 
-def _contrast(rgb1: tuple[float, ...], rgb2: tuple[float, ...]) -> float:
-    """WCAG contrast ratio of two sRGB colours given as 0-255 triples."""
-
-    def luminance(rgb: tuple[float, ...]) -> float:
-        c = [v / 255 for v in rgb[:3]]
-        c = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in c]
-        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
-
-    high, low = sorted((luminance(rgb1), luminance(rgb2)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
-
-
 TARGET_STYLE_JS = """(id) => {
   const rgb = (s) => s.match(/[\\d.]+/g).map(Number);
   const entry = document.getElementById(id);
@@ -342,7 +330,7 @@ def test_citation_target_is_highlighted_with_enough_contrast(book_html, book_url
     assert len(style["background"]) == 3 or style["background"][3] == 1, "opaque highlight"
     assert style["other"] != f"rgb({', '.join(str(int(v)) for v in style['background'][:3])})"
     for part in ("text", "link", "label"):
-        assert _contrast(style[part], style["background"]) >= 4.5, part
+        assert contrast(style[part], style["background"]) >= 4.5, part
 
 
 def test_site_names_in_the_text_are_not_turned_into_http_links(book_html):

@@ -23,7 +23,7 @@ import plotly.graph_objects as go
 import pytest
 from plotlyapply import apply_control
 
-from widgets import differential, landmarks, names, options, prevalence, treatments
+from widgets import differential, landmarks, names, options, prevalence, style, treatments
 from widgets.options import Interactive, Option, flag
 from widgets.render import BookFigure
 
@@ -200,7 +200,9 @@ def test_a_non_default_start_marks_its_entries_active(figure_name):
         if option.control == "slider":
             assert next(sliders).active == len(option.values) - 1
         elif option.control == "toggle":
-            assert next(menus).active == (0 if choice[name] else -1)
+            menu = next(menus)
+            assert menu.buttons[0].label.startswith("✓") == choice[name]
+            assert menu.bgcolor == (style.colour(0) if choice[name] else style.MENU_FACE)
         else:
             assert next(menus).active == len(option.values) - 1
 
@@ -291,3 +293,19 @@ def test_figure_functions_show_each_option_with_its_default():
             expected = option.default if option.static else options.ABSENT
             assert parameters[name].default == expected, name
         assert figure.__doc__
+
+
+@pytest.mark.parametrize("on", [False, True])
+def test_a_toggle_shows_its_state_by_more_than_colour(on):
+    """Pressing a toggle puts a check mark in its label and darkens its face (text and
+    face at least 4.5:1 either way; on and off faces at least 3:1 apart)."""
+    from conftest import contrast
+
+    start = landmarks.map_figure(tunnel=on)
+    menu = start.layout.updatemenus[2]
+    pressed = apply_control(start, "update", menu.buttons[0].args2 if on else menu.buttons[0].args)
+    after = pressed.layout.updatemenus[2]
+    assert after.buttons[0].label == ("Tunnel zone" if on else "✓ Tunnel zone")
+    for face in (menu, after):
+        assert contrast(face.font.color, face.bgcolor) >= 4.5
+    assert contrast(menu.bgcolor, after.bgcolor) >= 3

@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import phone
+from . import phone, style
 from .checks import check_choice, check_number, check_subset
 
 STATIC = ("dropdown", "buttons", "toggle", "slider")
@@ -227,10 +227,48 @@ def _refuse_overlaps(changes: Mapping[str, _Changes]) -> None:
 # --------------------------------------------------------------- static controls
 
 
+def _pressed(title: str, on: bool) -> dict[str, Any]:
+    """How a toggle looks on or off: a check mark, and a dark face with light text when on."""
+    if on:
+        # "#fff", not style.PAPER: the page's dark mode swaps PAPER, not this
+        return {"buttons[0].label": f"✓ {title}", "bgcolor": style.colour(0), "font.color": "#fff"}
+    return {"buttons[0].label": title, "bgcolor": style.MENU_FACE, "font.color": style.MENU_TEXT}
+
+
+def _also(entry: dict[str, Any], layout: dict[str, Any]) -> list[Any]:
+    """The arguments of a plotly ``update`` doing ``entry`` and relayouting ``layout``."""
+    method, args = entry["method"], entry["args"]
+    if method == "restyle":
+        return [args[0], layout, args[1]]
+    if method == "relayout":
+        return [{}, {**args[0], **layout}]
+    return [args[0], {**args[1], **layout}, args[2]]
+
+
+def _toggle(option: Option, on: dict, off: dict, value: bool, index: int) -> dict[str, Any]:
+    """A one-button updatemenu (the ``index``-th) that switches ``option`` and shows its state."""
+
+    def look(state: bool) -> dict[str, Any]:
+        return {f"updatemenus[{index}].{k}": v for k, v in _pressed(option.title, state).items()}
+
+    button = {"method": "update", "label": _pressed(option.title, value)["buttons[0].label"]}
+    button |= {"args": _also(on, look(True)), "args2": _also(off, look(False))}
+    face = _pressed(option.title, value)
+    colours = {"bgcolor": face["bgcolor"], "font": {"color": face["font.color"]}}
+    return {"type": "buttons", "buttons": [button], "showactive": False, **colours}
+
+
 def _control(
-    option: Option, steps: Sequence[Any], entries: Sequence[tuple[str, list[Any]]], value: Any
+    option: Option,
+    steps: Sequence[Any],
+    entries: Sequence[tuple[str, list[Any]]],
+    value: Any,
+    index: int,
 ) -> tuple[str, dict[str, Any]]:
-    """The plotly updatemenu or slider dict for one option (placed by the caller)."""
+    """The plotly updatemenu or slider dict for one option (placed by the caller).
+
+    ``index``: the menu's place among the figure's updatemenus.
+    """
     items = [
         {"label": option.label(v), "method": method, "args": args}
         for v, (method, args) in zip(steps, entries, strict=True)
@@ -240,9 +278,7 @@ def _control(
         return "sliders", {"active": active, "steps": items}
     if option.control == "toggle":
         on, off = items[steps.index(True)], items[steps.index(False)]
-        button = {"label": option.title, "method": on["method"], "args": on["args"]}
-        menu = {"type": "buttons", "buttons": [{**button, "args2": off["args"]}]}
-        return "updatemenus", {**menu, "active": 0 if value else -1, "showactive": True}
+        return "updatemenus", _toggle(option, on, off, value, index)
     kind = {"type": "buttons", "direction": "left"} if option.control == "buttons" else {}
     return "updatemenus", {**kind, "buttons": items, "active": active, "showactive": True}
 
@@ -286,7 +322,8 @@ class Interactive:
             variants = [_parts(state) for state in drawn]
             written[name] = _changes(name, base, variants)
             entries = [_entry(written[name], variant) for variant in variants]
-            kind, control = _control(option, steps, entries, choice[name])
+            index = len(controls["updatemenus"])
+            kind, control = _control(option, steps, entries, choice[name], index)
             margin = fig.layout.margin
             where = phone.position(option.place, fig.layout.height, margin.t or 0, margin.b or 0)
             controls[kind].append({**control, **where})
