@@ -123,9 +123,9 @@ ACTIONLINT = $(firstword $(wildcard $(BIN)/actionlint) actionlint)
 
 ## lint: ruff (lint + format check), codespell, and actionlint on the GitHub workflow
 lint: $(VENV)/.dev-installed
-	$(BIN)/ruff check widgets tests tools _ext
-	$(BIN)/ruff format --check widgets tests tools _ext
-	$(BIN)/codespell chapters intro.md widgets tests tools _ext README.md CONTRIBUTING.md ACCESSIBILITY.md
+	$(BIN)/ruff check widgets tests tools _ext examples
+	$(BIN)/ruff format --check widgets tests tools _ext examples
+	$(BIN)/codespell chapters intro.md widgets tests tools _ext examples README.md CONTRIBUTING.md ACCESSIBILITY.md
 	@if command -v $(ACTIONLINT) >/dev/null; then set -x; $(ACTIONLINT) .github/workflows/*.yml; \
 	elif [ -n "$(REQUIRE_ACTIONLINT)" ]; then echo "actionlint is not installed" >&2; exit 1; \
 	else echo "actionlint is not installed: workflow not checked (requirements-actionlint.txt)"; fi

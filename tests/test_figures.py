@@ -23,12 +23,17 @@ def test_every_module_has_a_figure():
     assert len(FIGURES) >= 7
 
 
-@pytest.mark.parametrize(("module", "name"), FIGURES)
-def test_figure_has_caption_alt_text_and_table(module, name):
-    fig = getattr(importlib.import_module(f"widgets.{module}"), name)()
+#: The shortest caption and alt text a figure may have (characters; more is needed).
+MIN_TEXT = 40
+#: The most a figure's JSON may take (characters).
+MAX_JSON = 60_000
+
+
+def check_caption_alt_text_and_table(fig: BookFigure) -> None:
+    """A caption and alt text, a data table, and the book HTML that carries them."""
     assert isinstance(fig, BookFigure)
-    assert len(fig.caption) > 40
-    assert len(fig.alt) > 40
+    assert len(fig.caption) > MIN_TEXT
+    assert len(fig.alt) > MIN_TEXT
     columns, rows = fig.table
     assert columns and rows
     assert all(len(row) == len(columns) for row in rows)
@@ -37,13 +42,30 @@ def test_figure_has_caption_alt_text_and_table(module, name):
     assert '<th scope="col">' in page
 
 
-@pytest.mark.parametrize(("module", "name"), FIGURES)
-def test_figure_is_lean_and_free_of_latex(module, name):
-    fig = getattr(importlib.import_module(f"widgets.{module}"), name)()
+def check_lean_and_free_of_latex(fig: BookFigure) -> None:
+    """No LaTeX (the page has no MathJax) and under :data:`MAX_JSON` characters of JSON."""
     text = fig.to_json()
     assert "$" not in text, "no LaTeX in figure text"
     assert "mathjax" not in fig.to_book_html().lower()
-    assert len(text) < 60_000, "keep figures lean: round numbers, do not repeat data"
+    assert len(text) < MAX_JSON, "keep figures lean: round numbers, do not repeat data"
+
+
+def raw_keys(fig: BookFigure) -> list[str]:
+    """The references.bib keys a figure shows as ``[key`` or ``key]`` instead of citing them."""
+    from widgets import data
+
+    text = fig.to_json()
+    return [key for key in data.bib_keys() if f"[{key}" in text or f"{key}]" in text]
+
+
+@pytest.mark.parametrize(("module", "name"), FIGURES)
+def test_figure_has_caption_alt_text_and_table(module, name):
+    check_caption_alt_text_and_table(getattr(importlib.import_module(f"widgets.{module}"), name)())
+
+
+@pytest.mark.parametrize(("module", "name"), FIGURES)
+def test_figure_is_lean_and_free_of_latex(module, name):
+    check_lean_and_free_of_latex(getattr(importlib.import_module(f"widgets.{module}"), name)())
 
 
 @pytest.mark.parametrize(("module", "name"), FIGURES)
@@ -145,11 +167,6 @@ def test_every_figure_function_is_covered_by_the_alt_text_test():
 
 
 def test_hovers_cite_author_and_year_not_bibtex_keys():
-    from widgets import data
-
-    keys = data.bib_keys()
     for module, name in FIGURES:
-        fig = getattr(importlib.import_module(f"widgets.{module}"), name)()
-        text = fig.to_json()
-        cited = [key for key in keys if f"[{key}" in text or f"{key}]" in text]
+        cited = raw_keys(getattr(importlib.import_module(f"widgets.{module}"), name)())
         assert not cited, f"{module}.{name} shows raw keys {cited}"

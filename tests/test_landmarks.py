@@ -292,13 +292,37 @@ def test_map_is_labelled_schematic_and_keeps_psis_only_studies_out():
     hover = " ".join(h for t in _points(fig) for h in t.hovertext)
     assert "Tubbs 2010" not in hover and "Sittitavornwong" not in hover
     assert "From the midline" in hover and "From the PSIS" not in hover
-    tunnel = _trace(fig, TUNNEL).hovertemplate
-    assert "Kuniya 2013" in tunnel and "Konno 2017" in tunnel
+    tunnel = _trace(fig, TUNNEL).hovertemplate.replace("<br>", " ")
+    assert "(Kuniya et al., 2013)" in tunnel and "(Konno et al., 2017)" in tunnel
     low, high = landmarks.tunnel_span()
     assert f"{low:.0f}–{high:.0f} mm" in tunnel
     assert f"{low:.0f}–{high:.0f} mm" in fig.caption
-    for name in ("Pace & Henning 1972", "Bicket 2016", "Curtis"):
-        assert name in _trace(fig, BACK_MICE).hovertemplate
+    back_mice = _trace(fig, BACK_MICE).hovertemplate.replace("<br>", " ")
+    assert "(Pace and Henning, 1972; Bicket et al., 2016)" in back_mice
+    assert "(Curtis, 1993)" in back_mice
+
+
+def test_zone_hovers_cite_every_row_of_their_data_with_the_book_formatter():
+    from widgets.data import citation
+
+    rows = pelvis.load()
+    assert {row.zone for row in rows} == {"back_mice", "tunnel"}
+    fig = landmarks.map_figure()
+    hovers = {
+        "back_mice": _trace(fig, BACK_MICE).hovertemplate.replace("<br>", " "),
+        "tunnel": _trace(fig, TUNNEL).hovertemplate.replace("<br>", " "),
+    }
+    for row in rows:
+        cited = "; ".join(citation(key) for key in row.source)
+        assert f"{row.text} ({cited})." in hovers[row.zone]
+
+
+def test_a_zone_note_that_cites_by_hand_is_refused():
+    from widgets.data import DataError, parse_rows
+
+    text = "zone,text,source\ntunnel,Konno 2017: 13 of 81 branches,konno2017\n"
+    with pytest.raises(DataError, match=r"data/pelvis.csv, line 2, field 'text': cites by hand"):
+        parse_rows(text, pelvis.ZoneNote, "data/pelvis.csv")
 
 
 def test_map_plots_every_midline_distance_once_in_centimetres():

@@ -1,20 +1,54 @@
 """The schematic pelvis, one side seen from behind, behind the landmarks map (chapter 2).
 
 In cm (x: from the midline; y: up). Not measured: it only gives the crossings a setting.
+What the hovers of its schematic zones cite is in ``data/pelvis.csv``, one statement a row.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import plotly.graph_objects as go
 
 from . import style
+from .data import Cites, Model, citation, load_rows, require, row_model
 
 Points = Sequence[tuple[float, float]]
+YEAR = re.compile(r"\b(?:19|20)[0-9]{2}\b")
+
+
+@row_model
+class ZoneNote(Model):
+    """One cited statement in the hover of a schematic zone of the map."""
+
+    UNIQUE = ("zone", "text")
+
+    zone: Literal["back_mice", "tunnel"]
+    text: str
+    source: Cites
+
+    def check(self) -> None:
+        """The text names no year: its citation is printed from ``source``."""
+        require(not YEAR.search(self.text), "text", "cites by hand; the source column is cited")
+
+    @property
+    def sentence(self) -> str:
+        """The statement with its citations, as the hover prints it."""
+        return f"{self.text} ({'; '.join(map(citation, self.source))})."
+
+
+def load() -> list[ZoneNote]:
+    """The validated rows of ``data/pelvis.csv``, in file order."""
+    return load_rows("pelvis", ZoneNote)
+
+
+def _notes(zone: str) -> str:
+    """The cited statements of one ``zone``, one sentence each."""
+    return " ".join(row.sentence for row in load() if row.zone == zone)
 
 
 def _outline(text: str) -> Points:
@@ -120,10 +154,8 @@ def traces(span: Sequence[float], crest_x: list[float], shown: dict[str, bool]) 
         _zone(
             area,
             (18, "Back mice"),
-            "<b>Where back mice are usually felt (schematic)</b> Described over the sacroiliac "
-            "region (Pace & Henning 1972; Bicket 2016) and, on ultrasound, near the PSIS "
-            "(Tiegs-Heiden 2018). 'Back mouse' is Curtis's 1993 name. The outline is drawn by "
-            "hand, not measured.",
+            f"<b>Where back mice are usually felt (schematic)</b> {_notes('back_mice')} The "
+            "outline is drawn by hand, not measured.",
             name="Back-mouse area (schematic)",
             line={"color": style.colour(0), "width": 2, "dash": "dot"},
             fillcolor="rgba(86, 180, 233, 0.3)",
@@ -134,10 +166,7 @@ def traces(span: Sequence[float], crest_x: list[float], shown: dict[str, bool]) 
             (13, "Tunnel zone"),
             "<b>Osteofibrous tunnel zone (schematic)</b> Drawn over the span of reported "
             f"medial-branch crossings ({low * 10:.0f}–{high * 10:.0f} mm from the midline). "
-            "Lu 1998: the medial branch runs in a tunnel of thoracolumbar fascia and crest rim, "
-            "constricted in 2 specimens (15 cadavers). Kuniya 2013: at least one branch ran in a "
-            "tunnel in 61 of 109 specimens (56%), the medial branch in 42 (39%). Konno 2017: 13 "
-            "of 81 branches passed through a tunnel, 10 of them visibly entrapped.",
+            + _notes("tunnel"),
             name="Osteofibrous tunnel zone (schematic)",
             line={"color": style.colour(1), "width": 1.5},
             fillcolor="rgba(213, 94, 0, 0.35)",
