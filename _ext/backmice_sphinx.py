@@ -11,8 +11,8 @@ It does these things, each in one place:
    ``data-plotly`` attribute names the bundle) loads it then, so neither the paint nor
    a phone's main thread waits for 480 KiB of JavaScript nobody needs yet. It draws
    each figure from the JSON that :mod:`widgets.render` puts in the page, in the
-   reader's colours and, on a phone, with its phone patch. Every page loads ``backmice.js`` (working sidebar buttons, a
-   cue on wide tables) with ``defer``.
+   reader's colours and, on a phone, with its phone patch. Every page loads
+   ``backmice.js`` (working sidebar buttons, a cue on wide tables) with ``defer``.
 3. Unhooks sphinx-thebe (see :func:`drop_thebe`) and hides launch buttons until
    the repository URL is set.
 4. Offers every chapter as a ``.ipynb`` download, generated from the MyST source by
