@@ -281,3 +281,23 @@ def test_figures_and_plotly_wait_until_the_reader_nears_them(book_url, setting_c
     expect(figures.last).not_to_have_attribute("data-variant", "narrow light")
     figures.last.scroll_into_view_if_needed()
     expect(figures.last).to_have_attribute("data-variant", "narrow light")
+
+
+SEARCH_FIELD_JS = """() => {
+  const dialog = document.getElementById('pst-search-dialog');
+  dialog.showModal();
+  const icon = dialog.querySelector('i').getBoundingClientRect();
+  const field = dialog.querySelector('input');
+  const style = getComputedStyle(field);
+  const text = field.getBoundingClientRect().left + parseFloat(style.paddingLeft)
+    + parseFloat(style.borderLeftWidth);
+  return {iconRight: icon.right, textLeft: text};
+}"""
+
+
+@pytest.mark.parametrize("setting", ["desktop-light", "phone"])
+def test_the_search_icon_leaves_the_typed_text_clear(setting, book_url, setting_context):
+    page = setting_context(setting).new_page()
+    page.goto(f"{book_url}/intro.html", wait_until="networkidle")
+    place = page.evaluate(SEARCH_FIELD_JS)
+    assert place["iconRight"] <= place["textLeft"], place
