@@ -100,13 +100,19 @@ def chapters(bank: list[Question]) -> dict[str, list[Question]]:
     return {name: [q for q in bank if str(q.chapter) == name] for name in names}
 
 
+def heading(chapter: str) -> str:
+    """``Chapter 2``, or a chapter named in words as it is: ``Cases``."""
+    return f"Chapter {chapter}" if chapter.isdigit() else chapter.capitalize()
+
+
 def zip_bytes(files: dict[str, bytes]) -> bytes:
     """A deflated zip of ``files``: sorted, dated 1980-01-01, mode 644."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         for name in sorted(files):
             info = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
-            info.compress_type, info.create_system, info.external_attr = 8, 3, 0o644 << 16
+            info.compress_type, info.create_system = zipfile.ZIP_DEFLATED, 3  # 3: Unix
+            info.external_attr = 0o644 << 16
             archive.writestr(info, files[name])
     return out.getvalue()
 
@@ -205,7 +211,7 @@ def qti(bank: list[Question]) -> bytes:
     """The QTI 1.2 package: ``imsmanifest.xml`` and one assessment per chapter."""
     files, resources = {}, ""
     for chapter, qs in chapters(bank).items():
-        ident, title = f"backmice-chapter-{chapter}", f"Back Mice book, chapter {chapter}"
+        ident, title = f"backmice-chapter-{chapter}", f"Back Mice book: {heading(chapter)}"
         items = "".join(map(item, qs)) + "</section></assessment></questestinterop>"
         files[f"{ident}/{ident}.xml"] = xml(TEST.format(QTI_NS, ident, title) + items)
         resources += RESOURCE.format(ident)
@@ -235,7 +241,7 @@ def write(
     links = [("backmice.apkg", "Anki deck"), ("backmice-qti.zip", "QTI 1.2 package (Canvas)")]
     for chapter, qs in chapters(bank).items():
         for kind, key in (("questions", False), ("key", True)):
-            name, title = f"chapter-{chapter}-{kind}.html", f"Chapter {chapter}: {kind}"
+            name, title = f"chapter-{chapter}-{kind}.html", f"{heading(chapter)}: {kind}"
             title = title.replace(": key", ": answer key")
             blank = "" if key else "<p>Name: ____________________</p>"
             files[name] = PAGE.format(
