@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 HTML := _build/html
 PORT ?= 8000
 
-.PHONY: book test quick lint serve clean bench pdf notebooks wheel lite develop FORCE
+.PHONY: book test quick lint serve clean bench pdf notebooks wheel lite exports develop FORCE
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -60,12 +60,23 @@ $(VENV)/.dev-installed: $(VENV)/.lite-installed
 lite: $(HTML)/index.html $(WHEEL) $(VENV)/.lite-installed | develop
 	$(BIN)/python -m tools.lite
 
+## exports: the instructors' Anki deck, QTI package and printable sheets, written from the
+## question bank and the glossary into _build/html/exports/ (part of `make book`; remade only
+## when an input changed). The deck's time is the inputs' last commit (tools/exports.py).
+EXPORTS_IN := tools/exports.py data/questions.yaml data/objectives.csv chapters/glossary.md \
+              references.bib
+exports: $(HTML)/exports/backmice.apkg
+
+$(HTML)/exports/backmice.apkg: $(HTML)/index.html $(EXPORTS_IN) | develop
+	SOURCE_DATE_EPOCH=$${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct -- $(EXPORTS_IN) \
+	  2>/dev/null)} $(BIN)/python -m tools.exports $(HTML)/exports
+
 ## book: create .venv if needed, install requirements.txt, check the data, build _build/html
-## strictly, then the offline JupyterLite site (_build/html/lite/). Two runs in one checkout
-## take turns (flock on _build/.lock, from util-linux).
+## strictly, then the offline JupyterLite site (_build/html/lite/) and the exports
+## (_build/html/exports/). Two runs in one checkout take turns (flock on _build/.lock).
 book:
 	@mkdir -p _build
-	@flock _build/.lock $(MAKE) --no-print-directory lite
+	@flock _build/.lock $(MAKE) --no-print-directory lite exports
 
 # What changed is decided by CONTENT, not timestamps, so a file replaced by `cp -p`,
 # `rsync -a` or an unpacked archive still rebuilds. A stamp holds the sha256 of its
