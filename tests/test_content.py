@@ -249,7 +249,7 @@ CITE_LINK = re.compile(
 )
 ENTRY = re.compile(
     r'<div class="citation" id="([\w-]+)" role="doc-biblioentry">'
-    r'(?:<span id="bib-[\w-]+"></span>)?\s*<span class="label">'
+    r'\s*(?:<span id="bib-[\w-]+"></span>)?\s*<span class="label">'
     r'<span class="fn-bracket">\[</span>(.*?)<span class="fn-bracket">\]</span></span>'
     r"\s*<p>(.*?)</p>",
     re.S,

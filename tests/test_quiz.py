@@ -214,3 +214,15 @@ def test_answer_reload_and_reset_by_keyboard(chapter, setting, book_url, setting
     page.close()
     assert report.console_errors == [] and report.page_errors == []
     assert report.offsite == [] and report.http_errors == []
+
+
+def test_citation_link_opens_its_highlighted_entry(book_url, context):
+    page = context.new_page()
+    page.goto(f"{book_url}/chapters/01-terminology.html", wait_until="load")
+    link = page.locator('[data-question-id="ch1-q-lipoma-label"] .bm-sources a').first
+    page.goto(f"{book_url}/chapters/{link.get_attribute('href')}", wait_until="load")
+    entry = page.locator("#bib-pace1972").locator("xpath=..")
+    assert "Pace and Henning" in entry.inner_text() and entry.is_visible()
+    background = entry.evaluate("(e) => getComputedStyle(e).backgroundColor")
+    assert background not in ("rgba(0, 0, 0, 0)", "transparent"), "the entry is highlighted"
+    page.close()
