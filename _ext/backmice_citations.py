@@ -130,3 +130,22 @@ def register() -> None:
     register_pybtex_plugin(
         "pybtex.style.formatting", "backmice", BackMiceBibliographyStyle, force=True
     )
+
+
+def add_stable_anchors(app: Any, doctree: Any, docname: str) -> None:
+    """Give every bibliography entry a second id, ``bib-<key>``, that does not change.
+
+    sphinxcontrib-bibtex numbers its entries (``#id30``), and the numbers move when a
+    reference is added; links made outside Sphinx (the quizzes of :mod:`widgets.quiz`)
+    point at ``bibliography.html#bib-<key>`` instead. docutils writes the second id as
+    an empty ``<span id>`` first inside the entry.
+    """
+    from docutils import nodes
+
+    from widgets.quiz import BIB_ANCHOR
+
+    cite = app.env.get_domain("cite")
+    keys = {c.citation_id: c.key for c in cite.citations if c.bibliography_key.docname == docname}
+    for entry in doctree.findall(nodes.citation):
+        if entry["ids"] and entry["ids"][0] in keys:
+            entry["ids"].append(BIB_ANCHOR.format(key=keys[entry["ids"][0]]))

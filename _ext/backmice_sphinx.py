@@ -25,7 +25,9 @@ It does these things, each in one place:
    book's own offline JupyterLite site (``lite/``, built by ``tools/lite.py``), so
    it needs no ``repository.url`` and no server (:func:`add_live_link`).
 6. Registers the ``author_year_etal`` citation style (``backmice_citations``) and
-   fixes the bibliography's ARIA role (:func:`fix_citation_list_role`).
+   fixes the bibliography's ARIA role (:func:`fix_citation_list_role`); gives each
+   bibliography entry a stable anchor ``bib-<key>`` (for the quizzes' citation links).
+7. Loads ``backmice-questions.js`` on pages with a quiz (:mod:`widgets.quiz`).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import plotly
+from backmice_citations import add_stable_anchors
 from backmice_citations import register as register_citation_style
 from backmice_notebooks import is_notebook_source, notebook_text
 from sphinx.application import Sphinx
@@ -51,9 +54,12 @@ PLOTLY_JS = "plotly-cartesian-4.1.1.min.js"
 PAGE_JS = "backmice.js"
 #: Figures follow the reader's dark mode and phone width (see that file).
 FIGURES_JS = "backmice-figures.js"
+#: The self-check questions grade themselves (see that file and :mod:`widgets.quiz`).
+QUIZ_JS = "backmice-questions.js"
 #: Scripts the book loads itself (page by page, with ``defer``), not on every page.
-OWN_SCRIPTS = (PLOTLY_JS, PAGE_JS, FIGURES_JS)
+OWN_SCRIPTS = (PLOTLY_JS, PAGE_JS, FIGURES_JS, QUIZ_JS)
 PLOTLY_MARKER = 'class="plotly-graph-div'
+QUIZ_MARKER = 'class="bm-quiz"'
 PLOTLY_VERSION = re.compile(r"plotly\.js (?:\([^)]*\) )?v(\d+\.\d+\.\d+)")
 
 
@@ -96,6 +102,8 @@ def add_page_assets(
 ) -> None:
     """Prepare one page: fix its citation list, load plotly.js if it has a figure.
 
+    A page with a quiz (:mod:`widgets.quiz`) loads the script that grades it.
+
     Also points the download button at the chapter's notebook.
     """
     if "body" in context:
@@ -103,6 +111,8 @@ def add_page_assets(
     if PLOTLY_MARKER in context.get("body", ""):
         bundle = context["pathto"](f"_static/{PLOTLY_JS}", 1)
         app.add_js_file(FIGURES_JS, priority=210, defer="defer", **{"data-plotly": bundle})
+    if QUIZ_MARKER in context.get("body", ""):
+        app.add_js_file(QUIZ_JS, priority=220, defer="defer")
     source = Path(app.env.doc2path(pagename))
     if is_notebook_source(source):
         context["ipynb_source"] = pagename + ".ipynb"
@@ -252,6 +262,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_js_file(PAGE_JS, defer="defer")
     app.connect("config-inited", launch_buttons_need_repository)
     app.connect("config-inited", check_plotly_bundle)
+    app.connect("doctree-resolved", add_stable_anchors)
     app.connect("html-page-context", add_page_assets, priority=400)
     app.connect("html-page-context", point_colab_at_notebooks, priority=502)
     app.connect("html-page-context", add_live_link, priority=503)

@@ -12,7 +12,7 @@ from csvedit import with_cells
 from hypothesis import given
 from hypothesis import strategies as st
 
-from widgets import certainty, data, treatments
+from widgets import certainty, data, questions, treatments
 from widgets.data import DATA_DIR, DataError, parse_rows
 from widgets.stats import wilson_interval
 
@@ -383,10 +383,16 @@ def section() -> str:
     return text.split("\n## How certain is each result?", 1)[1].split("\n## ", 1)[0]
 
 
-def grading_exercise() -> str:
-    """The self-check question on grading a row, with its solution."""
-    text = CHAPTER.read_text(encoding="utf-8")
-    return text.split(":label: ch4-q-grade", 1)[1].split("```{solution} ch4-q-grade", 1)[1]
+def bank_question(qid: str) -> questions.Question:
+    """The question ``qid`` of the bank (chapter 4's self-check questions)."""
+    (question,) = [q for q in questions.load() if q.id == qid]
+    return question
+
+
+def right_choice(question: questions.Question) -> questions.Choice:
+    """The one correct choice of a single-choice question."""
+    (choice,) = [c for c in question.choices if c.correct]
+    return choice
 
 
 def test_chapter_shows_the_table_in_its_own_section():
@@ -402,16 +408,19 @@ def test_chapter_shows_the_table_in_its_own_section():
     assert text.index("## How certain is each result?") < text.index("## Recurrence and what is")
 
 
-def test_grading_exercise_matches_the_data():
-    solution = re.sub(r"\s+", " ", grading_exercise())
+def test_grading_questions_match_the_data():
+    """The bank's questions on grading the injection row agree with that row."""
     row = row_of(*INJECTION)
     (source,) = row.rows
-    low, high = wilson_interval(source.events, source.n)
-    assert f"about {100 * low:.0f}% to {100 * high:.0f}%" in solution
-    assert f"starts {row.design_start}" in solution
-    assert row.certainty in solution
+    low, _ = wilson_interval(source.events, source.n)
+    interval = bank_question("ch4-q-motyka-interval")
+    assert (interval.answer, source.n) == (round(100 * low, 1), 35)
+    assert right_choice(bank_question("ch4-q-grade-start")).text.lower() == row.design_start
+    grade = bank_question("ch4-q-grade-motyka")
+    assert right_choice(grade).text.lower() == row.certainty
+    said = re.sub(r"\s+", " ", right_choice(grade).feedback).lower()
     for domain in row.downgraded:
-        assert certainty.DOMAINS[domain].lower() in solution.lower()
+        assert certainty.DOMAINS[domain].lower() in said
 
 
 def test_glossary_defines_grade_and_certainty():

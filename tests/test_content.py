@@ -39,9 +39,9 @@ def test_chapter_structure(path):
     text = path.read_text(encoding="utf-8")
     assert "Learning objectives" in text.split("\n## ", 1)[0]
     assert re.search(r"^## Key points", text, re.MULTILINE)
-    assert text.count("```{exercise}") >= 5
-    assert text.count("```{solution}") == text.count("```{exercise}")
-    assert text.count(":class: dropdown") >= text.count("```{solution}")
+    quiz = text.split("\n## Self-check questions\n", 1)[1]
+    assert re.search(r"```\{code-cell\} ipython3\n:tags: \[remove-input\]\n\nquiz\.quiz\(", quiz)
+    assert "```{exercise}" not in text, "one kind of self-check: the question bank"
     assert "Not medical advice" in text.rsplit("\n## ", 1)[-1]
     assert text.count("{admonition} Evidence") >= 2, "evidence-quality callouts"
     assert text.count("{term}") >= 10, "glossary links"
@@ -248,7 +248,8 @@ CITE_LINK = re.compile(
     r"[^>]*>(.*?)</a>"
 )
 ENTRY = re.compile(
-    r'<div class="citation" id="([\w-]+)" role="doc-biblioentry">\s*<span class="label">'
+    r'<div class="citation" id="([\w-]+)" role="doc-biblioentry">'
+    r'\s*(?:<span id="bib-[\w-]+"></span>)?\s*<span class="label">'
     r'<span class="fn-bracket">\[</span>(.*?)<span class="fn-bracket">\]</span></span>'
     r"\s*<p>(.*?)</p>",
     re.S,

@@ -6,5 +6,6 @@ cited data), ``figure()`` (plotly with its own controls, working in static HTML)
 ``app()`` (ipywidgets for a live notebook). Shared: ``data`` (loading, validation),
 ``options`` (one option space per figure), ``forest`` and ``pelvis`` (figure parts),
 ``style``, ``render`` (:class:`BookFigure`), ``live``, ``checks`` and ``stats``.
-``objectives`` and ``questions`` load the learning objectives and the graded question bank.
+``objectives`` and ``questions`` load the learning objectives and the graded question bank;
+``quiz`` shows a chapter's questions, graded in the page or the notebook.
 """

@@ -1,0 +1,126 @@
+"""A chapter's self-check questions from the bank (:mod:`widgets.questions`), graded for the reader.
+
+``quiz("1")`` (or ``quiz("01-terminology")``) is a :class:`Quiz` of that chapter's
+questions. In the book build (``BACKMICE_BOOK=1``, :func:`widgets.render.in_book_build`)
+it shows as ``text/html``: a ``<section class="bm-quiz">`` with, per question, a root
+element carrying ``data-question-id``, the choices as radio buttons or checkboxes in a
+``fieldset`` whose ``legend`` is the stem (a numeric answer: a text box with a visible
+label and unit), a *Check* button, a feedback region (``aria-live="polite"``) and,
+hidden until checked, the explanation and its citations, linked to the bibliography
+page. The per-choice feedback and the answers are JSON for the page script
+``_static/backmice-questions.js``, which grades in the page, with no network; they are
+not secret, as the questions are for self-study. Anywhere else (a notebook, Live) the
+quiz shows as ipywidgets (:func:`widgets.live.quiz_app`).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import Any
+
+from . import questions
+from .data import citation
+from .render import in_book_build
+
+#: The bibliography page's stable anchor of a citation key (``_ext/backmice_citations.py``).
+BIB_ANCHOR = "bib-{key}"
+#: The bibliography page, relative to a chapter page.
+BIB_PAGE = "../chapters/bibliography.html"
+_CHAPTER = re.compile(r"0?([1-9])(?:-[a-z0-9-]+)?")
+
+
+class Quiz:
+    """The questions of one chapter, in the bank's order."""
+
+    def __init__(self, chapter: int, items: list[questions.Question]) -> None:
+        self.chapter, self.questions = chapter, tuple(items)
+
+    def to_book_html(self) -> str:
+        """The quiz as the static page shows it (graded by the page script)."""
+        answers = {q.id: _answer(q) for q in self.questions}
+        data = json.dumps(answers, separators=(",", ":")).replace("<", "\\u003c")
+        items = "".join(_question_html(n, q) for n, q in enumerate(self.questions, 1))
+        return (
+            f'<section class="bm-quiz" data-chapter="{self.chapter}" '
+            f'aria-label="Self-check questions, chapter {self.chapter}">'
+            f'<p class="bm-quiz-intro">Answer, then press <strong>Check</strong>. Your answers '
+            "stay in this browser only.</p>"
+            f'<ol class="bm-questions">{items}</ol>'
+            '<p class="bm-quiz-bar"><span class="bm-score" aria-live="polite">'
+            f"Score: 0 of {len(self.questions)} right.</span> "
+            '<button type="button" class="bm-reset">Reset this chapter\'s answers</button></p>'
+            f'<script type="application/json" class="bm-quiz-data">{data}</script></section>'
+        )
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        """Book build: the HTML; else a plain-text list of the stems."""
+        text = "\n".join(f"{n}. {q.stem}" for n, q in enumerate(self.questions, 1))
+        if in_book_build():
+            return {"text/html": self.to_book_html(), "text/plain": text}
+        return {"text/plain": text}
+
+    def _ipython_display_(self) -> None:
+        """Book build: the HTML. Elsewhere: the ipywidgets quiz of :mod:`widgets.live`."""
+        from IPython.display import display
+
+        if in_book_build():
+            display(self._repr_mimebundle_(), raw=True)
+        else:
+            from .live import quiz_app
+
+            display(quiz_app(self.questions))
+
+
+def quiz(chapter: str) -> Quiz:
+    """The self-check quiz of ``chapter``: its number ("1") or page name ("01-terminology")."""
+    bank = questions.load()
+    match = _CHAPTER.fullmatch(str(chapter))
+    number = int(match[1]) if match else 0
+    items = [q for q in bank if q.chapter == number]
+    if not items:
+        known = sorted({q.chapter for q in bank})
+        raise ValueError(f"argument 'chapter' must name one of chapters {known}, got {chapter!r}")
+    return Quiz(number, items)
+
+
+def _answer(question: questions.Question) -> dict[str, Any]:
+    """What the page script grades with: the type, answer(s) and per-choice feedback."""
+    if question.type == "numeric":
+        return {"type": "numeric", "answer": question.answer, "tolerance": question.tolerance}
+    return {
+        "type": question.type,
+        "correct": [i for i, c in enumerate(question.choices) if c.correct],
+        "feedback": [c.feedback for c in question.choices],
+    }
+
+
+def _question_html(number: int, q: questions.Question) -> str:
+    """One question: its fieldset, Check button, feedback region and hidden explanation."""
+    e, qid = html.escape, html.escape(q.id)
+    if q.type == "numeric":
+        unit = e(q.unit or "")
+        field = (
+            f'<label for="{qid}-answer">Your answer, in {unit}</label> '
+            f'<input type="text" inputmode="decimal" autocomplete="off" id="{qid}-answer" '
+            f'name="{qid}" size="8"> <span class="bm-unit" aria-hidden="true">{unit}</span>'
+        )
+    else:
+        kind = "radio" if q.type == "single" else "checkbox"
+        field = "".join(
+            f'<label class="bm-choice"><input type="{kind}" name="{qid}" value="{i}"> '
+            f"<span>{e(c.text)}</span></label>"
+            for i, c in enumerate(q.choices)
+        )
+    links = "; ".join(
+        f'<a href="{BIB_PAGE}#{BIB_ANCHOR.format(key=k)}">{e(citation(k))}</a>' for k in q.source
+    )
+    return (
+        f'<li class="bm-q" data-question-id="{qid}" data-type="{q.type}">'
+        f'<fieldset><legend><span class="bm-num">{number}.</span> {e(q.stem)}</legend>'
+        f'{field}</fieldset><button type="button" class="bm-check">Check</button>'
+        '<div class="bm-feedback" aria-live="polite"></div>'
+        f'<div class="bm-explain" hidden><p>{e(q.explanation)}</p>'
+        f'<p class="bm-sources">Sources: {links}.</p></div></li>'
+    )
