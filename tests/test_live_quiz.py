@@ -79,3 +79,35 @@ def test_the_quiz_has_a_card_per_question():
     chapter = [q for q in BANK if q.chapter == 1]
     app = quiz_app(chapter)
     assert [card.question.id for card in app.cards] == [q.id for q in chapter]
+
+
+KERNEL_CELL = """
+from widgets import quiz
+from widgets.live import quiz_app
+chapter = quiz.quiz("1")
+app = quiz_app(chapter.questions)
+card = next(c for c in app.cards if c.question.type == "single")
+right = next(i for i, choice in enumerate(card.question.choices) if choice.correct)
+card.answer.value = (right + 1) % len(card.question.choices)
+card.button.click()
+first = card.verdict
+card.answer.value = right
+card.button.click()
+print("verdicts", first, card.verdict)
+chapter
+"""
+
+
+def test_a_kernel_grades_one_answer_wrong_and_one_right(tmp_path):
+    """In a real kernel, as in a downloaded notebook: the chapter quiz shows as widgets,
+    and a wrong then a right answer get their verdicts."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(KERNEL_CELL)])
+    NotebookClient(notebook, timeout=120, kernel_name="python3").execute(cwd=str(tmp_path))
+    outputs = notebook.cells[0].outputs
+    printed = "".join(output.get("text", "") for output in outputs)
+    assert "verdicts False True" in printed
+    shown = [output.get("data", {}) for output in outputs if output.output_type == "display_data"]
+    assert any("application/vnd.jupyter.widget-view+json" in data for data in shown)
