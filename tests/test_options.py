@@ -202,6 +202,7 @@ def test_a_non_default_start_marks_its_entries_active(figure_name):
         elif option.control == "toggle":
             menu = next(menus)
             assert menu.buttons[0].label.startswith("✓") == choice[name]
+            assert menu.active == (0 if choice[name] else -1)  # plotly's args/args2 switch
             assert menu.bgcolor == (style.colour(0) if choice[name] else style.MENU_FACE)
         else:
             assert next(menus).active == len(option.values) - 1

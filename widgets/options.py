@@ -255,7 +255,9 @@ def _toggle(option: Option, on: dict, off: dict, value: bool, index: int) -> dic
     button |= {"args": _also(on, look(True)), "args2": _also(off, look(False))}
     face = _pressed(option.title, value)
     colours = {"bgcolor": face["bgcolor"], "font": {"color": face["font.color"]}}
-    return {"type": "buttons", "buttons": [button], "showactive": False, **colours}
+    # plotly runs args2 when the button is the active one: on is active (0), off is not (-1)
+    state = {"active": 0 if value else -1, "showactive": False}
+    return {"type": "buttons", "buttons": [button], **state, **colours}
 
 
 def _control(
