@@ -341,3 +341,17 @@ def test_site_names_in_the_text_are_not_turned_into_http_links(book_html):
         links = re.findall(r'href="(http://[^"]*)"', page.read_text(encoding="utf-8"))
         assert all(link.startswith("http://127.0.0.1") for link in links), (page.name, links)
     assert "backmice.info" in (book_html / "chapters" / "faq.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("sheet", sorted((ROOT / "_static").glob("*.css")), ids=lambda p: p.name)
+def test_stylesheet_blocks_are_closed(sheet):
+    """Every block a stylesheet opens it closes, before the next starts at the top level
+    (an unclosed rule silently nests everything after it, as a bad merge once did)."""
+    text = re.sub(r"/\*.*?\*/", "", sheet.read_text(encoding="utf-8"), flags=re.S)
+    depth = 0
+    for line_number, line in enumerate(text.splitlines(), 1):
+        depth += line.count("{") - line.count("}")
+        assert depth >= 0, f"{sheet.name}, line {line_number}: '}}' closes nothing"
+        at_rule = line.lstrip().startswith("@")
+        assert depth <= 2 or at_rule, f"{sheet.name}, line {line_number}: blocks nest too deep"
+    assert depth == 0, f"{sheet.name}: {depth} block(s) left open"

@@ -197,8 +197,9 @@ def test_answer_reload_and_reset_by_keyboard(chapter, setting, book_url, setting
     from axe_playwright_python.sync_playwright import Axe
 
     found = Axe().run(page, context="section.bm-quiz", options={"preload": False})
-    serious = [v["id"] for v in found.response["violations"] if v["impact"] in SERIOUS]
-    assert serious == [], "axe, with the feedback shown"
+    serious = [v for v in found.response["violations"] if v["impact"] in SERIOUS]
+    where = [(v["id"], n["target"], n["failureSummary"][:160]) for v in serious for n in v["nodes"]]
+    assert serious == [], f"axe, with the feedback shown: {where[:3]}"
 
     page.reload(wait_until="load")
     check_shown()
