@@ -408,3 +408,30 @@ def test_checkdata_reports_a_broken_bank_by_file_line_and_field(tmp_path, monkey
     problem = checkdata.check_data_file(ROOT, tmp_path / "questions.yaml")
     assert problem is not None
     assert problem.startswith(f"data/questions.yaml, line {line_of(bad, 'nosuch')}, field 'source'")
+
+
+def test_the_json_copy_matches_the_bank():
+    """The Live site's Python has no PyYAML: it reads data/questions.json, which must be
+    the bank itself (regenerate with ``python -m widgets.questions``)."""
+    import json
+
+    import yaml
+
+    bank = yaml.safe_load((DATA_DIR / "questions.yaml").read_text(encoding="utf-8"))
+    copy = json.loads((DATA_DIR / "questions.json").read_text(encoding="utf-8"))
+    assert copy == bank, "data/questions.json is stale: run python -m widgets.questions"
+
+
+def test_without_pyyaml_the_same_questions_load(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_yaml(name, *args, **kwargs):
+        if name == "yaml":
+            raise ModuleNotFoundError("No module named 'yaml'")
+        return real_import(name, *args, **kwargs)
+
+    with_yaml = questions.load()
+    monkeypatch.setattr(builtins, "__import__", no_yaml)
+    assert questions.load() == with_yaml

@@ -11,6 +11,8 @@ like the CSV files (:mod:`widgets.data`).
 
 from __future__ import annotations
 
+import collections
+import json
 import math
 import re
 import typing
@@ -18,7 +20,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import cattrs
-import yaml
 from cattrs.v import format_exception
 
 from . import objectives
@@ -89,8 +90,10 @@ def _finite(value: float | None, minimum: float = -math.inf) -> bool:
     return value is not None and math.isfinite(value) and value >= minimum
 
 
-def _lines(node: yaml.Node, path: str, found: dict[str, int]) -> dict[str, int]:
+def _lines(node: Any, path: str, found: dict[str, int]) -> dict[str, int]:
     """Add to ``found`` the line of ``node`` and of all in it, by cattrs path (``$.stem``)."""
+    import yaml
+
     found[path] = node.start_mark.line + 1
     if isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
@@ -170,6 +173,8 @@ def _build(item: Any, lines: dict[str, int], known: dict[str, int]) -> tuple[Any
 
 def parse(text: str, filename: str, known: dict[str, int]) -> list[Question]:
     """The questions in YAML ``text``; ``known`` maps each objective key to its chapter."""
+    import yaml
+
     loader = yaml.SafeLoader(text)
     try:
         root = loader.get_single_node()
@@ -180,6 +185,11 @@ def parse(text: str, filename: str, known: dict[str, int]) -> list[Question]:
         raise DataError(f"{filename}, line {line}: not valid YAML: {error.problem}") from None
     finally:
         loader.dispose()
+    return _checked(items, nodes, filename, known)
+
+
+def _checked(items: Any, nodes: list, filename: str, known: dict[str, int]) -> list[Question]:
+    """The questions in ``items`` (``nodes``: each one's lines by field), or a DataError."""
     if not items or not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         raise DataError(f"{filename}: must be a list of questions, each a mapping of fields")
     questions, errors, ids = [], [], {}
@@ -197,7 +207,33 @@ def parse(text: str, filename: str, known: dict[str, int]) -> list[Question]:
 
 
 def load(directory: Path | None = None) -> list[Question]:
-    """The validated questions of ``data/questions.yaml``, checked against the objectives."""
-    path, name = (directory or DATA_DIR) / "questions.yaml", "data/questions.yaml"
+    """The validated questions of ``data/questions.yaml``, checked against the objectives.
+
+    Where PyYAML is missing (the browser's Python of the Live site), the same questions
+    come from ``data/questions.json``, the bank's copy that :func:`write_json` keeps.
+    """
+    folder = directory or DATA_DIR
     known = {row.key: row.chapter for row in objectives.load(directory)}
-    return parse(decode(path.read_bytes(), name), name, known)
+    try:
+        import yaml  # noqa: F401
+    except ModuleNotFoundError:
+        items = json.loads((folder / "questions.json").read_text(encoding="utf-8"))
+        lines = [collections.defaultdict(int) for _ in items]  # no lines: checked in the build
+        return _checked(items, lines, "data/questions.json", known)
+    text = decode((folder / "questions.yaml").read_bytes(), "data/questions.yaml")
+    return parse(text, "data/questions.yaml", known)
+
+
+def write_json(directory: Path | None = None) -> Path:
+    """Write ``data/questions.json``: the bank as JSON, for a Python without PyYAML."""
+    import yaml
+
+    folder = directory or DATA_DIR
+    items = yaml.safe_load((folder / "questions.yaml").read_text(encoding="utf-8"))
+    target = folder / "questions.json"
+    target.write_text(json.dumps(items, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return target
+
+
+if __name__ == "__main__":
+    print(f"wrote {write_json()}")
