@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, toc_docnames
 from pagecheck import LOOPBACK
+from playwright.sync_api import expect
 
 CHAPTERS = [n for n in toc_docnames() if re.match(r"chapters/\d\d-", n)]
 LIVE = ROOT / "_build" / "html" / "lite"
@@ -87,8 +88,9 @@ def test_live_chapter_runs_offline(docname, book_url, book_html, context):
     errors = page.locator(".jp-OutputArea-output").all_inner_texts()
     assert [t for t in errors if "Traceback" in t or "Error" in t] == []
     before = page.evaluate(SHOWN)
-    # The last cell that shows an app (an app may hold several columns of controls).
-    app = page.locator(".jp-CodeCell").filter(has=page.locator(".widget-vbox")).last
+    # The last cell that shows a figure app (one with an output area; an app may hold
+    # several columns of controls). The chapter's quiz comes after it.
+    app = page.locator(".jp-CodeCell").filter(has=page.locator(".widget-vbox .widget-output")).last
     selects = app.locator("select")
     if selects.count():
         control = selects.first
@@ -96,6 +98,12 @@ def test_live_chapter_runs_offline(docname, book_url, book_html, context):
     else:
         app.locator("input[type=checkbox]").first.click()
     page.wait_for_function(f"() => ({SHOWN})() !== {json.dumps(before)}", timeout=30_000)
+    # The chapter's quiz grades in the browser's kernel too: a first answer gets a verdict.
+    quiz = page.locator(".jp-CodeCell").filter(has=page.get_by_role("button", name="Check")).last
+    card = quiz.locator(".widget-vbox:has(> .widget-radio)").first  # one question
+    card.locator("input[type=radio]").first.check()
+    card.get_by_role("button", name="Check").click()
+    expect(card).to_contain_text(re.compile(r"Right\.|Not quite\."))
     assert offsite == []
     record_timing(
         docname, {"first_figure_s": round(first_figure, 1), "all_cells_s": round(all_done, 1)}
