@@ -94,7 +94,7 @@ DEEP_INPUTS = $(shell find widgets data _ext _static -type f ! -path '*/__pycach
 PAGES = $(shell find chapters -type f -name '*.md' 2>/dev/null | LC_ALL=C sort) \
         intro.md _config.yml _toc.yml
 
-_build/.inputs-stamp: FORCE $(VENV)/.book-installed
+_build/.inputs-stamp: FORCE $(VENV)/.book-installed | develop
 	$(BIN)/python -m tools.checkdata
 	@sha256sum $(DEEP_INPUTS) > $@.new
 	@if cmp -s $@.new $@; then rm $@.new; else \
