@@ -200,8 +200,10 @@ def test_text_paints_before_plotly_runs(book_url, context):
         "  window.__plotlyAtInteractive = typeof window.Plotly; } });"
     )
     page.goto(f"{book_url}/chapters/01-terminology.html", wait_until="networkidle")
-    # A deferred script runs after parsing ('interactive'), before DOMContentLoaded.
+    # A deferred script runs after parsing ('interactive'), before DOMContentLoaded; and
+    # plotly.js only comes when a figure nears the screen.
     assert page.evaluate("() => window.__plotlyAtInteractive") == "undefined"
+    wait_for_figures(page)
     assert page.locator(".js-plotly-plot .main-svg").count() >= 2
 
 

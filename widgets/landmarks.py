@@ -264,8 +264,8 @@ MAP = Interactive(
             (ALL, *map_studies()), "Study", ALL, place=PLACE, small={**PLACE, "pad": {"b": 44}}
         ),
         "nerves": _toggle("Nerves", True, 0.26, 0),
-        "tunnel": _toggle("Tunnel zone", False, 0.385, 0.255),
-        "back_mice": _toggle("Back-mouse area", False, 0.565, 0.56),
+        "tunnel": _toggle("Tunnel zone", False, 0.41, 0.255),
+        "back_mice": _toggle("Back-mouse area", False, 0.59, 0.56),
     },
 )
 map_figure = MAP.entry(
