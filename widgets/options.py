@@ -140,9 +140,8 @@ def _flatten_layout(layout: dict[str, Any]) -> dict[Path, Any]:
     return flat
 
 
-def _parts(fig: Any) -> tuple[list[dict[Path, Any]], dict[Path, Any]]:
-    """A figure as flat trace dicts and a flat layout dict (controls left out)."""
-    plain = fig.to_plotly_json()
+def _parts(plain: dict[str, Any]) -> tuple[list[dict[Path, Any]], dict[Path, Any]]:
+    """A figure's plotly JSON as flat trace dicts and a flat layout dict (no controls)."""
     return [_flatten(trace) for trace in plain["data"]], _flatten_layout(plain["layout"])
 
 
@@ -251,9 +250,9 @@ def _toggle(option: Option, on: dict, off: dict, value: bool, index: int) -> dic
     def look(state: bool) -> dict[str, Any]:
         return {f"updatemenus[{index}].{k}": v for k, v in _pressed(option.title, state).items()}
 
-    button = {"method": "update", "label": _pressed(option.title, value)["buttons[0].label"]}
-    button |= {"args": _also(on, look(True)), "args2": _also(off, look(False))}
     face = _pressed(option.title, value)
+    button = {"method": "update", "label": face["buttons[0].label"]}
+    button |= {"args": _also(on, look(True)), "args2": _also(off, look(False))}
     colours = {"bgcolor": face["bgcolor"], "font": {"color": face["font.color"]}}
     # plotly runs args2 when the button is the active one: on is active (0), off is not (-1)
     state = {"active": 0 if value else -1, "showactive": False}
@@ -311,7 +310,8 @@ class Interactive:
         given = {name: value for name, value in choice.items() if value is not ABSENT}
         choice = self.start(static=True) | self.check(given)
         fig = self.draw(**choice)
-        base = _parts(fig)
+        first = fig.to_plotly_json()
+        base = _parts(first)
         controls: dict[str, list[Any]] = {"updatemenus": [], "sliders": []}
         written: dict[str, _Changes] = {}
         states, places = [], []
@@ -319,9 +319,12 @@ class Interactive:
             if not option.static:
                 continue
             steps = option.steps(choice[name])
-            drawn = [fig if v == choice[name] else self.draw(**{**choice, name: v}) for v in steps]
-            states += [state.to_plotly_json() for state in drawn]
-            variants = [_parts(state) for state in drawn]
+            drawn = [
+                first if v == choice[name] else self.draw(**{**choice, name: v}).to_plotly_json()
+                for v in steps
+            ]
+            states += drawn
+            variants = [base if state is first else _parts(state) for state in drawn]
             written[name] = _changes(name, base, variants)
             entries = [_entry(written[name], variant) for variant in variants]
             index = len(controls["updatemenus"])
