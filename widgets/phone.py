@@ -18,9 +18,10 @@ survives a rotation: the page swaps and sets in place.
 from __future__ import annotations
 
 import math
-import textwrap
 from collections.abc import Iterable, Mapping
 from typing import Any
+
+from .style import wrap_hover
 
 WIDTH = 600  # px: figures narrower than this take the patch (see backmice-figures.js)
 FONT = 12  # px: every text on a phone but the title
@@ -35,20 +36,21 @@ DESKTOP_WIDTH, PHONE_WIDTH = 760, 358  # px: a figure's width in the book's colu
 TEXT_KEYS = ("text", "ticktext", "name", "label", "prefix")
 
 
-def wrap(text: str, width: int) -> str:
-    """``text`` broken into lines of about ``width`` characters with ``<br>``."""
-    lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
-    return "<br>".join(lines)
-
-
 def wrap_lines(text: str, width: int) -> str:
     """Each line of ``text`` (plain text, no markup) wrapped at ``width`` characters."""
-    return "<br>".join(line if "<" in line else wrap(line, width) for line in text.split("<br>"))
+    return "<br>".join(
+        line if "<" in line else wrap_hover(line, width) for line in text.split("<br>")
+    )
 
 
 def lines(text: Any) -> int:
     """How many lines ``text`` takes (its ``<br>`` count plus one)."""
     return str(text).count("<br>") + 1
+
+
+def _added(text: str, swap: Mapping[str, str], line: int = LINE) -> int:
+    """Pixels the phone wording of ``text`` adds: its extra lines of ``line`` px each."""
+    return (lines(swap.get(text, text)) - lines(text)) * line
 
 
 def _group(key: str) -> str | None:
@@ -105,11 +107,11 @@ def swap_for(
         layout = fig["layout"]
         title = layout.get("title", {}).get("text")
         if title:
-            swap.setdefault(title, wrap(short.get(title, title), TITLE_CHARS))
+            swap.setdefault(title, wrap_hover(short.get(title, title), TITLE_CHARS))
         for note in layout.get("annotations", []):
             text = note.get("text", "")
             if len(text) > note_chars and "<br>" not in text:
-                swap.setdefault(text, wrap(short.get(text, text), note_chars))
+                swap.setdefault(text, wrap_hover(short.get(text, text), note_chars))
     return {
         "label": _undoable(dict(labels), "label", figures),
         "text": _undoable(swap, "text", figures),
@@ -225,7 +227,7 @@ def _over(layout: dict[str, Any], swap: Mapping[str, str]) -> tuple[dict[str, An
         if note.get("yshift", 0) > 0:
             text = note.get("text", "")
             found[f"layout.annotations[{i}].yshift"] = note["yshift"] + lift
-            lift += (lines(swap.get(text, text)) - lines(text)) * LINE
+            lift += _added(text, swap)
     return found, lift
 
 
@@ -248,8 +250,9 @@ def _under(fig: dict[str, Any], swap: Mapping[str, str], plot: float) -> tuple[d
     for i, note in enumerate(layout.get("annotations", [])):
         if note.get("yshift", 0) < 0 and note.get("yanchor") == "top":
             text = note.get("text", "")
-            grow = (lines(swap.get(text, text)) - lines(text)) * LINE
-            items.append((-note["yshift"], grow, f"layout.annotations[{i}].yshift", -1))
+            items.append(
+                (-note["yshift"], _added(text, swap), f"layout.annotations[{i}].yshift", -1)
+            )
     legend = layout.get("legend", {})
     if legend.get("y", 1) <= 0 and legend.get("yref") != "container":
         items.append((-legend["y"] * desktop, _legend_growth(fig, swap), "layout.legend.y", -plot))
@@ -346,7 +349,7 @@ def _layout(fig: dict[str, Any], swap: Mapping[str, str], places: list[Any]) -> 
     container = legend.get("yref") == "container"
     growth = _legend_growth(fig, swap) if over or container else 0
     title = layout.get("title", {}).get("text", "")
-    top = margin["t"] + (lines(swap.get(title, title)) - lines(title)) * TITLE_LINE + lift
+    top = margin["t"] + _added(title, swap, TITLE_LINE) + lift
     margin["t"] = max(need, top + (growth if over else 0))
     margin["b"] += push + (0 if over else growth)
     margin["l"] = min(margin["l"], 10 if layout.get("yaxis", {}).get("automargin") else 130)
