@@ -10,11 +10,11 @@
  *                 and "set", {path: [phone value, desktop value]} for layout
  *                 ("layout.height") and trace ("data[2].mode") paths.
  * Each figure is drawn once, already in the wanted variant, when it comes within
- * 400 px of the screen (plotly.js itself is loaded then, the first time) (all at once before printing, or when a tool calls
- * window.backmiceFigures.drawAll()), so a phone is not kept busy drawing figures
- * nobody has reached yet. When the colour scheme
- * changes, or the figure's width crosses 600 px, the figure as it stands is changed in
- * place, so the reader's menu and slider choices stay. When a figure has settled, its
+ * 400 px of the screen; plotly.js itself is loaded then, the first time. Before
+ * printing, or when a tool calls window.backmiceFigures.drawAll(), all are drawn at
+ * once. So a phone is not kept busy with figures nobody has reached yet. When the
+ * colour scheme changes, or the figure's width crosses 600 px, the figure as it stands
+ * is changed in place, so the reader's menu and slider choices stay. When a figure has settled, its
  * data-variant says which it shows ("wide light", "narrow dark", ...).
  */
 (function () {
@@ -144,11 +144,10 @@
     document.head.appendChild(script);
   }
 
+  /* Draw ``figure`` unless it is drawn or on its way (its spec is read then). */
   function draw(figure) {
-    if (figure._bmState || figure._bmDrawing) return;
     var holder = figure.querySelector("script.bm-spec");
-    if (!holder) return;
-    figure._bmDrawing = true;
+    if (figure._bmSpec || !holder) return;
     figure._bmSpec = JSON.parse(holder.textContent);
     withPlotly(function () { update(figure); });
   }
