@@ -89,11 +89,6 @@ def answer(q: Question) -> str:
     return "; ".join(right)
 
 
-def sources(keys: tuple[str, ...]) -> str:
-    """``Sources: Ries, 1937; Bicket et al., 2016.``, as the pages cite them."""
-    return "Sources: " + "; ".join(citation(key) for key in keys) + "."
-
-
 def chapters(bank: list[Question]) -> dict[str, list[Question]]:
     """The bank's questions by chapter, in bank order."""
     names = dict.fromkeys(str(q.chapter) for q in bank)
@@ -128,7 +123,7 @@ def deck(bank: list[Question], terms: list[tuple[str, str]], epoch: int) -> byte
         items = "".join(f"<li>{esc(c.text)}</li>" for c in q.choices)
         front = f'<p>{esc(q.stem)}</p><ol type="A">{items}</ol><p><i>{esc(how)}</i></p>'
         back = f"<p><b>Answer:</b> {esc(answer(q))}</p><p>{esc(q.explanation)}</p>"
-        back += f"<p><small>{esc(sources(q.source))}</small></p>"
+        back += f"<p><small>{esc(q.source.sources())}</small></p>"
         tags, guid = [f"chapter-{q.chapter}"], genanki.guid_for(q.id)
         notes.add_note(genanki.Note(model, [q.id, front, back], tags=tags, guid=guid))
     for term, text in terms:
@@ -187,7 +182,7 @@ def item(q: Question) -> str:
         tests = [EQ.format(i) if c.correct else f"<not>{EQ.format(i)}</not>" for i, c in pairs]
         right = f"<and>{''.join(tests)}</and>" if q.type == "multiple" else None
         right = right or next(test for test in tests if not test.startswith("<not>"))
-    texts = {"general_fb": f"{q.explanation} {sources(q.source)}"}
+    texts = {"general_fb": f"{q.explanation} {q.source.sources()}"}
     texts |= {f"{i}-fb": c.feedback for i, c in pairs}
     conditions = WHEN.format("<other/>", SHOW.format("general_fb"), "Yes")
     conditions += "".join(WHEN.format(EQ.format(i), SHOW.format(f"{i}-fb"), "Yes") for i in ids)
@@ -227,7 +222,7 @@ def sheet(q: Question, key: bool) -> str:
         how = esc(HOW.get(q.type, f"Answer: ________ {q.unit}"))
         return f'{top}<p><i>{how}</i></p><ol class="c">{rows}</ol></li>'
     rows = "".join(f"<li>{esc(c.text)}<br>{esc(c.feedback)}</li>" for c in q.choices)
-    why = f'<p>{esc(q.explanation)}</p><p class="src">{esc(sources(q.source))}</p>'
+    why = f'<p>{esc(q.explanation)}</p><p class="src">{esc(q.source.sources())}</p>'
     return f'{top}<p><b>Answer:</b> {esc(answer(q))}</p><ol class="c">{rows}</ol>{why}</li>'
 
 

@@ -62,6 +62,10 @@ class Cites(tuple):
         """The citations (:func:`citation`), one per line of hover text."""
         return "<br>".join(map(citation, self))
 
+    def sources(self) -> str:
+        """``Sources: Ries, 1937; Bicket et al., 2016.``: the citations as one sentence."""
+        return "Sources: " + "; ".join(map(citation, self)) + "."
+
 
 @functools.cache
 def bib_keys(path: Path | None = None) -> frozenset[str]:

@@ -16,8 +16,6 @@ from typing import Any
 import ipywidgets as w
 import traitlets
 
-from .data import citation
-
 EDUCATION_NOTE = (
     "<p><strong>For learning only.</strong> This tool explores published numbers; "
     "it does not diagnose or recommend treatment.</p>"
@@ -187,12 +185,12 @@ class QuestionCard(w.VBox):
             self.result.value = "<p>Choose an answer first (a number for this one).</p>"
             return
         self.verdict, feedback = grade(self.question, response)
-        sources = "; ".join(citation(key) for key in self.question.source)
         self.result.value = "".join(
             [
                 f"<p><strong>{'Right.' if self.verdict else 'Not quite.'}</strong></p>",
                 *(f"<p>{html.escape(text)}</p>" for text in feedback),
-                f"<p>{html.escape(self.question.explanation)}</p><p>Sources: {sources}.</p>",
+                f"<p>{html.escape(self.question.explanation)}</p>",
+                f"<p>{html.escape(self.question.source.sources())}</p>",
             ]
         )
 
