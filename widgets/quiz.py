@@ -16,13 +16,12 @@ quiz shows as ipywidgets (:func:`widgets.live.quiz_app`).
 from __future__ import annotations
 
 import html
-import json
 import re
 from typing import Any
 
 from . import questions
 from .data import citation
-from .render import in_book_build
+from .render import in_book_build, script_json
 
 #: The bibliography page's stable anchor of a citation key (``_ext/backmice_citations.py``).
 BIB_ANCHOR = "bib-{key}"
@@ -40,7 +39,7 @@ class Quiz:
     def to_book_html(self) -> str:
         """The quiz as the static page shows it (graded by the page script)."""
         answers = {q.id: _answer(q) for q in self.questions}
-        data = json.dumps(answers, separators=(",", ":")).replace("<", "\\u003c")
+        data = script_json(answers)
         items = "".join(_question_html(n, q) for n, q in enumerate(self.questions, 1))
         return (
             f'<section class="bm-quiz" data-chapter="{self.chapter}" '

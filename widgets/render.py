@@ -95,7 +95,7 @@ class BookFigure(go.Figure):
         spec = {**plain, "config": PLOT_CONFIG, "dark": self.dark_colours(text)}
         if self.phone:
             spec["phone"] = self.phone
-        script = _compact(spec).replace("<", "\\u003c")  # nothing can close the script
+        script = script_json(spec)
         return (
             f'<figure class="bm-figure" aria-label="{html.escape(self.alt)}">'
             f'<div id="{element}" class="plotly-graph-div bm-plot" '
@@ -150,6 +150,11 @@ class BookFigure(go.Figure):
         if not _has_nbformat():
             return pio.renderers["plotly_mimetype"].to_mimebundle(self.to_dict())
         return super()._repr_mimebundle_(include, exclude, validate, **kwargs)
+
+
+def script_json(value: Any) -> str:
+    """``value`` as compact JSON to put inside ``<script>``: no ``<``, so nothing closes it."""
+    return _compact(value).replace("<", "\\u003c")
 
 
 def _compact(value: Any) -> str:
