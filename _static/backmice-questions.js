@@ -9,6 +9,11 @@
  * made, and the explanation and its sources appear. Each answer and the chapter's score
  * are kept in localStorage ("backmice-quiz:<id>", "backmice-quiz:score:<chapter>")
  * and shown again on reload; Reset clears them. Nothing leaves the page.
+ *
+ * Every graded Check is also added to the review log ("backmice-quiz:log", a list of
+ * {"id", "t" (ms since 1970), "right"}), which the review page schedules from, and
+ * announced to other page scripts as a "bm-answered" event on document, detail
+ * {id, right}. Reset does not touch the log: it clears the page, not the history.
  */
 (function () {
   "use strict";
@@ -95,6 +100,15 @@
     return result.right;
   }
 
+  /* Add a graded answer to the review log and tell the page's other scripts. */
+  function record(id, right) {
+    var log = load("log");
+    log = Array.isArray(log) ? log : [];
+    log.push({ id: id, t: Date.now(), right: right });
+    save("log", log);
+    document.dispatchEvent(new CustomEvent("bm-answered", { detail: { id: id, right: right } }));
+  }
+
   function clear(item) {
     setAnswer(item, null);
     delete item.dataset.result;
@@ -122,7 +136,11 @@
       var id = item.dataset.questionId, spec = specs[id];
       var check = function () {
         var value = answerOf(item), right = show(item, spec, value);
-        if (right !== null) { save(id, { answer: value, right: right }); tally(); }
+        if (right !== null) {
+          save(id, { answer: value, right: right });
+          record(id, right);
+          tally();
+        }
       };
       item.querySelector(".bm-check").addEventListener("click", check);
       var box = item.querySelector("input[type=text]");
