@@ -15,7 +15,9 @@ from conftest import ROOT, toc_docnames
 from pypdf import PdfReader
 
 from tools.browser import wait_for_figures
+from tools.exports import answer, heading
 from tools.pdf import prepare_for_print, print_faults, print_pdf
+from widgets import questions
 
 
 def _title(docname: str) -> str:
@@ -24,16 +26,36 @@ def _title(docname: str) -> str:
     return re.search(r"^# (.+)$", text, re.MULTILINE).group(1).strip()
 
 
-def test_pdf_has_every_chapter(book_html, browser, tmp_path):
+def _words(text: str) -> str:
+    """``text`` as PDF text compares: ligatures undone (ﬁ, ﬀ), white space made one space."""
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def test_pdf_has_every_chapter_its_questions_and_the_answer_key(book_html, browser, tmp_path):
     target = print_pdf(book_html, tmp_path / "book.pdf", browser=browser)
     reader = PdfReader(str(target))
     pages = toc_docnames()
     assert len(reader.pages) >= len(pages)
-    text = " ".join(page.extract_text() for page in reader.pages)
-    text = " ".join(unicodedata.normalize("NFKC", text).split())  # undo ligatures (ﬁ, ﬀ)
+    text = _words(" ".join(page.extract_text() for page in reader.pages))
     for docname in pages:
         assert _title(docname) in text, f"title of {docname} missing from the PDF"
     assert "Show code cell" not in text
+    # The chapters print their questions, without the buttons or the answers ...
+    bank = questions.load()
+    book, _, keys = text.partition(f"{heading(str(bank[0].chapter))}: answer key")
+    assert keys, "the answer key is missing from the end of the PDF"
+    assert "Reset this chapter" not in book and "the answer key at the end" in book
+    for q in bank:
+        assert _words(q.stem)[:60] in book, f"{q.id} is not printed in its chapter"
+        assert _words(q.explanation) not in book, f"{q.id}'s explanation is printed"
+    # ... and the book ends with every chapter's key: each question's id and its answer.
+    chapters = dict.fromkeys(str(q.chapter) for q in bank)
+    for chapter in chapters:
+        assert f"{heading(chapter)}: answer key" in text
+    solid = "".join(keys.split())  # a line may break after any hyphen of an id
+    for q in bank:
+        assert f"[{q.id}]" in solid, f"{q.id} is missing from the answer key"
+        assert "".join(_words(answer(q)).split())[:40] in solid, f"{q.id}'s answer is not keyed"
 
 
 @pytest.mark.parametrize("docname", toc_docnames())

@@ -112,6 +112,7 @@ def test_citation_links_find_their_entries(book_html):
 # ----------------------------------------------------------------- in the browser
 
 #: Keys kept in localStorage by the page script.
+LOG_JS = "() => JSON.parse(localStorage.getItem('backmice-quiz:log'))"
 STORED_JS = "() => Object.keys(localStorage).filter(k => k.startsWith('backmice-quiz:')).sort()"
 
 
@@ -189,8 +190,11 @@ def test_answer_reload_and_reset_by_keyboard(chapter, setting, book_url, setting
     check_shown()
     assert page.evaluate(STORED_JS) == sorted(
         [f"backmice-quiz:{q.id}" for q in (first, wrong_q, number)]
-        + [f"backmice-quiz:score:{chapter}"]
+        + [f"backmice-quiz:score:{chapter}", "backmice-quiz:log"]
     )
+    logged = [(e["id"], e["right"]) for e in page.evaluate(LOG_JS)]  # in answering order
+    answered = [(first.id, True), (wrong_q.id, False), (number.id, True)]
+    assert logged == sorted(answered, key=lambda a: [q.id for q in mine].index(a[0]))
     page.locator(f'[data-question-id="{wrong_q.id}"]').scroll_into_view_if_needed()
     page.screenshot(path=ROOT / "_build" / f"quiz-{chapter}-{setting}.png")
     assert sideways_scroll(page) == 0, "the quiz fits the screen"
@@ -203,11 +207,12 @@ def test_answer_reload_and_reset_by_keyboard(chapter, setting, book_url, setting
 
     page.reload(wait_until="load")
     check_shown()
+    assert len(page.evaluate(LOG_JS)) == 3, "answers shown again are not logged again"
     assert page.locator(f'[data-question-id="{first.id}"] input:checked').count() == len(right)
     page.evaluate(START_JS)
     tab_to(page, ".bm-reset", limit=200)
     page.keyboard.press("Enter")
-    assert page.evaluate(STORED_JS) == []
+    assert page.evaluate(STORED_JS) == ["backmice-quiz:log"], "Reset keeps the review log"
     assert page.locator("section.bm-quiz input:checked").count() == 0
     assert page.locator(".bm-explain:visible").count() == 0 and feedback(page, first) == ""
     page.reload(wait_until="load")

@@ -2,7 +2,11 @@
 
 Serves the built HTML book on loopback, opens every page of the table of contents
 in order, waits until every plotly figure has drawn, prints each page (figures come
-out as vector SVG) and joins the pages into ``_build/pdf/book.pdf`` with pypdf.
+out as vector SVG) and joins the pages into ``_build/pdf/book.pdf`` with pypdf. The
+chapters print their self-check questions without answers (the print rules in
+``_static/backmice.css``); the book ends with the answer key of every chapter, the
+printable keys that ``make book`` writes into ``_build/html/exports/`` from the bank
+(:mod:`tools.exports`).
 
 (The single-page builder is not used: myst-nb's hidden-cell nodes break it.)
 """
@@ -13,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from tools.browser import HTML, ROOT, launch, serve, toc_docnames, wait_for_figures
+from tools.exports import chapters
+from widgets import questions
 
 TARGET = ROOT / "_build" / "pdf" / "book.pdf"
 
@@ -83,20 +89,31 @@ def print_pdf(html: Path = HTML, target: Path = TARGET, browser: Any = None) -> 
             own.close()
 
 
+def answer_keys(html: Path = HTML) -> list[str]:
+    """The built answer-key pages, one per chapter in the bank's order, relative to ``html``."""
+    names = [f"exports/chapter-{chapter}-key.html" for chapter in chapters(questions.load())]
+    missing = [name for name in names if not (html / name).is_file()]
+    if missing:
+        raise SystemExit(f"The answer keys are not built ({', '.join(missing)}): run `make book`.")
+    return names
+
+
 def _print_pages(browser: Any, html: Path, target: Path) -> Path:
-    """Open each TOC page on loopback, print it, and join the parts with pypdf."""
+    """Open each TOC page, then each answer key, on loopback; print and join them with pypdf."""
     from pypdf import PdfWriter
 
     target.parent.mkdir(parents=True, exist_ok=True)
     writer = PdfWriter()
+    pages = [f"{docname}.html" for docname in toc_docnames()] + answer_keys(html)
     with serve(html) as url:
         page = browser.new_page()
-        for number, docname in enumerate(toc_docnames()):
+        for number, name in enumerate(pages):
             part = target.parent / f"part-{number:02d}.pdf"
             page.set_viewport_size({"width": 1000, "height": 1400})
-            page.goto(f"{url}/{docname}.html", wait_until="networkidle")
-            wait_for_figures(page, timeout=30000)
-            prepare_for_print(page)
+            page.goto(f"{url}/{name}", wait_until="networkidle")
+            if not name.startswith("exports/"):
+                wait_for_figures(page, timeout=30000)
+                prepare_for_print(page)
             page.pdf(
                 path=str(part),
                 format="A4",

@@ -27,6 +27,11 @@ from .render import in_book_build, script_json
 BIB_ANCHOR = "bib-{key}"
 #: The bibliography page, relative to a chapter page.
 BIB_PAGE = "../chapters/bibliography.html"
+#: What a printed quiz says in place of its Check buttons (shown by the print styles only).
+PRINT_NOTE = (
+    "The answers are in the answer key at the end of the book's PDF, and in the "
+    "instructors' printable answer keys."
+)
 _CHAPTER = re.compile(r"0?([1-9])(?:-[a-z0-9-]+)?")
 
 
@@ -46,6 +51,7 @@ class Quiz:
             f'aria-label="Self-check questions, chapter {self.chapter}">'
             f'<p class="bm-quiz-intro">Answer, then press <strong>Check</strong>. Your answers '
             "stay in this browser only.</p>"
+            f'<p class="bm-print-note">{PRINT_NOTE}</p>'
             f'<ol class="bm-questions">{items}</ol>'
             '<p class="bm-quiz-bar"><span class="bm-score" aria-live="polite">'
             f"Score: 0 of {len(self.questions)} right.</span> "
