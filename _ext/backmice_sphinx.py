@@ -28,6 +28,7 @@ It does these things, each in one place:
    fixes the bibliography's ARIA role (:func:`fix_citation_list_role`); gives each
    bibliography entry a stable anchor ``bib-<key>`` (for the quizzes' citation links).
 7. Loads ``backmice-questions.js`` on pages with a quiz (:mod:`widgets.quiz`).
+8. Makes sphinx-exercise's repeated content ids unique (``backmice_exercises``).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from typing import Any
 import plotly
 from backmice_citations import add_stable_anchors
 from backmice_citations import register as register_citation_style
+from backmice_exercises import unique_content_ids
 from backmice_notebooks import is_notebook_source, notebook_text
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
@@ -263,6 +265,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", launch_buttons_need_repository)
     app.connect("config-inited", check_plotly_bundle)
     app.connect("doctree-resolved", add_stable_anchors)
+    app.connect("doctree-resolved", unique_content_ids)
     app.connect("html-page-context", add_page_assets, priority=400)
     app.connect("html-page-context", point_colab_at_notebooks, priority=502)
     app.connect("html-page-context", add_live_link, priority=503)

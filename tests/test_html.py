@@ -1,0 +1,73 @@
+"""Valid pages: no id repeats on any page of the built book (WCAG 4.1.1, vnu).
+
+sphinx-exercise writes the same content ids for every exercise and solution; the
+build renames them (``_ext/backmice_exercises.py``). These tests read the built HTML.
+"""
+
+from __future__ import annotations
+
+import collections
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from backmice_exercises import REPEATED, unique_content_ids
+from docutils import nodes
+from docutils.frontend import get_default_settings
+from docutils.parsers.rst import Parser
+from docutils.utils import new_document
+
+
+class _Ids(HTMLParser):
+    """Every ``id`` attribute of a page, in order."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.ids += [value for name, value in attrs if name == "id" and value]
+
+
+def repeated_ids(page: Path) -> list[str]:
+    """The ids that appear more than once on ``page``."""
+    parser = _Ids()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return [i for i, n in collections.Counter(parser.ids).items() if n > 1]
+
+
+def test_no_page_repeats_an_id(book_html):
+    pages = sorted(book_html.glob("**/*.html"))
+    pages = [p for p in pages if "lite" not in p.relative_to(book_html).parts]
+    assert len(pages) > 10
+    found = {str(p.relative_to(book_html)): repeated_ids(p) for p in pages}
+    assert {page: ids for page, ids in found.items() if ids} == {}
+
+
+def test_the_instructor_guide_has_several_exercises_with_their_own_ids(book_html):
+    text = (book_html / "chapters" / "instructors.html").read_text(encoding="utf-8")
+    assert text.count('class="exercise') >= 2, "the guide's exercises are what this guards"
+    assert not any(f'id="{r}"' in text for r in REPEATED)
+
+
+def _section(ids: list[str], parent: nodes.Element) -> nodes.section:
+    section = nodes.section(ids=ids)
+    parent += section
+    return section
+
+
+@pytest.mark.parametrize("repeated", REPEATED)
+def test_each_content_id_is_named_after_its_exercise(repeated):
+    document = new_document("page", get_default_settings(Parser))
+    for label in ("case-a", "case-b"):
+        box = nodes.container(ids=[label])
+        document += box
+        _section([repeated], box)
+    unlabelled = nodes.container()
+    document += unlabelled
+    _section([repeated], unlabelled)
+    _section([repeated], unlabelled)
+    unique_content_ids(None, document, "page")
+    ids = [s["ids"][0] for s in document.findall(nodes.section)]
+    stem = repeated.split("-")[0]
+    assert ids == ["case-a-content", "case-b-content", f"{stem}-content", f"{stem}-content-2"]
