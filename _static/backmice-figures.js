@@ -104,6 +104,24 @@
     return (state.narrow ? "narrow " : "wide ") + (state.dark ? "dark" : "light");
   }
 
+  /* Tell assistive technology which buttons of a row of buttons (plotly draws them as
+   * SVG) are pressed: role "button" and aria-pressed from the menu's active entry (a
+   * toggle's active is 0 when on, -1 when off), named without the on mark "\u2713 ". */
+  function exposeButtonState(plot) {
+    var menus = (plot.layout && plot.layout.updatemenus) || [];
+    var groups = plot.querySelectorAll("g.updatemenu-header-group");
+    menus.forEach(function (menu, m) {
+      if (menu.type !== "buttons" || !groups[m]) return;
+      var active = menu.active == null ? 0 : menu.active;
+      groups[m].querySelectorAll("g.updatemenu-button").forEach(function (button, k) {
+        var name = ((menu.buttons[k] || {}).label || "").replace(/^\u2713 /, "");
+        button.setAttribute("role", "button");
+        button.setAttribute("aria-label", name);
+        button.setAttribute("aria-pressed", String(k === active));
+      });
+    });
+  }
+
   /* Draw (or redraw in place) one figure in the wanted variant. */
   function update(figure) {
     var spec = figure._bmSpec;
@@ -122,6 +140,8 @@
     plot.style.height = next.layout.height + "px";
     var draw = have ? window.Plotly.react : window.Plotly.newPlot;
     draw(plot, next.data, next.layout, config).then(function () {
+      if (!have) plot.on("plotly_afterplot", function () { exposeButtonState(plot); });
+      exposeButtonState(plot);
       if (figure._bmState === want) figure.dataset.variant = label(want);
     });
   }

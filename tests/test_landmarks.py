@@ -508,3 +508,48 @@ def test_app_labels_are_whole():
         "Back-mouse area",
     ]
     assert [label for label, _ in layers["study"].options] == [landmarks.ALL, *STUDIES]
+
+
+BUTTONS_JS = """(plot) => Array.from(plot.querySelectorAll('g.updatemenu-button[role=button]'))
+  .map(b => ({name: b.getAttribute('aria-label'), pressed: b.getAttribute('aria-pressed'),
+              face: getComputedStyle(b.querySelector('rect')).fill,
+              ink: getComputedStyle(b.querySelector('text')).fill,
+              text: b.querySelector('text').textContent}))"""
+
+
+def _rgb_text(colour: str) -> tuple[int, ...]:
+    """``rgb(r, g, b)`` as computed by the browser, as a 0-255 triple."""
+    return tuple(int(float(v)) for v in colour[colour.index("(") + 1 : -1].split(",")[:3])
+
+
+@pytest.mark.parametrize("setting", ["desktop-light", "desktop-dark", "phone"])
+def test_map_toggles_show_their_state_in_the_page(setting, book_url, setting_context):
+    """In the drawn map, pressing a toggle flips aria-pressed, adds the check mark and
+    changes its face by at least 3:1; its text stays at least 4.5:1 on either face."""
+    from conftest import contrast
+
+    from tools.browser import wait_for_figures
+
+    page = setting_context(setting).new_page()
+    page.goto(f"{book_url}/chapters/02-cluneal-nerves.html", wait_until="load")
+    wait_for_figures(page)
+    plot = page.locator(".js-plotly-plot:has(g.updatemenu-button[role=button])")
+    assert plot.count() == 1, "the map's toggles are exposed as buttons"
+    before = plot.evaluate(BUTTONS_JS)
+    assert len(before) >= 3
+    for k, old in enumerate(before):
+        plot.locator("g.updatemenu-button").nth(k).click(force=True)
+        page.wait_for_function(
+            "([plot, k, was]) => plot.querySelectorAll('g.updatemenu-button')[k]"
+            ".getAttribute('aria-pressed') !== was",
+            arg=[plot.element_handle(), k, old["pressed"]],
+        )
+        new = plot.evaluate(BUTTONS_JS)[k]
+        assert new["name"] == old["name"]
+        assert {old["pressed"], new["pressed"]} == {"true", "false"}
+        on, off = (new, old) if new["pressed"] == "true" else (old, new)
+        assert on["text"] == f"✓ {on['name']}" and off["text"] == off["name"]
+        assert contrast(_rgb_text(on["face"]), _rgb_text(off["face"])) >= 3
+        for state in (on, off):
+            assert contrast(_rgb_text(state["ink"]), _rgb_text(state["face"])) >= 4.5
+    page.close()
