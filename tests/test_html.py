@@ -71,3 +71,36 @@ def test_each_content_id_is_named_after_its_exercise(repeated):
     ids = [s["ids"][0] for s in document.findall(nodes.section)]
     stem = repeated.split("-")[0]
     assert ids == ["case-a-content", "case-b-content", f"{stem}-content", f"{stem}-content-2"]
+
+
+#: Each table caption's text, measured against the box that scrolls the table sideways:
+#: [caption start, px it starts left of the box, px it ends right of the box].
+CAPTIONS_JS = """() => Array.from(document.querySelectorAll('table caption'))
+  .filter(c => c.getClientRects().length).map(c => {
+    let box = c.parentElement;
+    while (box !== document.body && getComputedStyle(box).overflowX === 'visible')
+      box = box.parentElement;
+    const view = box.getBoundingClientRect(), range = document.createRange();
+    range.selectNodeContents(c);
+    const lines = Array.from(range.getClientRects());
+    return [c.textContent.slice(0, 50), view.left - Math.min(...lines.map(r => r.left)),
+            Math.max(...lines.map(r => r.right)) - view.right];
+  })"""
+
+
+@pytest.mark.parametrize("setting", ["desktop-light", "phone"])
+def test_no_table_caption_is_cut_off_by_its_sideways_scroll(setting, book_url, setting_context):
+    """Every caption, data panels opened, shows whole inside the box that scrolls its table."""
+    from conftest import toc_docnames
+
+    page = setting_context(setting).new_page()
+    cut, seen = [], 0
+    for docname in toc_docnames():
+        page.goto(f"{book_url}/{docname}.html", wait_until="load")
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true })")
+        for text, left, right in page.evaluate(CAPTIONS_JS):
+            seen += 1
+            if left > 1 or right > 1:
+                cut.append(f"{docname}: '{text}' cut {max(left, right):.0f} px")
+    assert seen >= 10 and cut == []
+    page.close()
