@@ -21,6 +21,18 @@
  * own box (_static/backmice.css); on a phone most do, and the cut edge alone is easy
  * to miss. Each box that can scroll gets the class `bm-scrolls` and a line above it,
  * "Scroll sideways for more →", kept up to date when the window is resized.
+ *
+ * 3. On a phone, choosing a section in the "On this page" (or site navigation) dialog
+ * closes the dialog, so the chosen section shows. The theme then gives focus back to
+ * the button that opened the dialog, which also pops up that button's tooltip over
+ * the header; focus goes on to the chosen section's heading instead, so a keyboard or
+ * screen-reader user lands where they asked and no tooltip stays behind.
+ *
+ * 4. A solution's title ("Solution to Exercise 1 (...)", sphinx-exercise) opens and
+ * closes the solution (sphinx-togglebutton 0.4.5), but most of it is a link to the
+ * exercise: a tap there jumped away and threw "ReferenceError: button is not defined"
+ * (togglebutton.js finds no button for a click on a link). Such a tap now toggles
+ * the solution, as a tap anywhere else on the title does.
  */
 (function () {
   "use strict";
@@ -53,7 +65,34 @@
       }
     });
   }
+  function closeDialogOnChoice(event) {
+    var link = event.target.closest && event.target.closest("dialog[open] a[href*='#']");
+    if (!link || link.origin + link.pathname !== location.origin + location.pathname) return;
+    var dialog = link.closest("dialog");
+    var target = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+    dialog.addEventListener("close", function () {
+      setTimeout(function () {  /* after the theme's own close handler */
+        if (!target) return;
+        var heading = target.matches("h1, h2, h3, h4") ? target
+          : target.querySelector("h1, h2, h3, h4") || target;
+        if (!heading.hasAttribute("tabindex")) heading.setAttribute("tabindex", "-1");
+        target.scrollIntoView();
+        heading.focus({ preventScroll: true });
+      }, 0);
+    }, { once: true });
+    dialog.close();
+  }
+  function toggleFromTitleLink(event) {
+    var link = event.target.closest && event.target.closest(".toggle > .admonition-title a");
+    var button = link && link.parentElement.querySelector(".toggle-button");
+    if (!button) return;
+    event.preventDefault();
+    event.stopPropagation();
+    button.click();
+  }
   function patch() {
+    document.addEventListener("click", closeDialogOnChoice);
+    document.addEventListener("click", toggleFromTitleLink, true);
     forwardClicks(".primary-toggle");
     forwardClicks(".secondary-toggle");
     markScrollableTables();

@@ -1,4 +1,5 @@
-"""Valid pages: no id repeats on any page of the built book (WCAG 4.1.1, vnu).
+"""Valid, navigable pages: no repeated id (WCAG 4.1.1, vnu), whole table captions, and a
+phone "On this page" dialog that closes on a choice (_static/backmice.js).
 
 sphinx-exercise writes the same content ids for every exercise and solution; the
 build renames them (``_ext/backmice_exercises.py``). These tests read the built HTML.
@@ -103,4 +104,50 @@ def test_no_table_caption_is_cut_off_by_its_sideways_scroll(setting, book_url, s
             if left > 1 or right > 1:
                 cut.append(f"{docname}: '{text}' cut {max(left, right):.0f} px")
     assert seen >= 10 and cut == []
+    page.close()
+
+
+def test_phone_contents_dialog_closes_on_a_choice_and_leaves_no_tooltip(book_url, setting_context):
+    """On a phone, a section chosen in "On this page" shows with its heading focused."""
+    page = setting_context("phone").new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{book_url}/chapters/03-differential.html", wait_until="load")
+    page.locator(".secondary-toggle:visible").tap()
+    dialog = page.locator("dialog[open]")
+    link = dialog.locator("a.nav-link:visible", has_text="Imaging")
+    link.tap()
+    page.wait_for_function("() => !document.querySelector('dialog[open]')")
+    page.wait_for_function("() => document.activeElement.tagName === 'H2'")
+    assert page.evaluate("() => document.activeElement.closest('section').id") == "imaging"
+    top = page.evaluate("() => document.getElementById('imaging').getBoundingClientRect().top")
+    assert 0 <= top < 200, f"the chosen section starts {top:.0f} px down the screen"
+    assert page.locator(".tooltip:visible").count() == 0
+    assert errors == []
+    page.close()
+
+
+@pytest.mark.parametrize("setting", ["desktop-light", "phone"])
+def test_a_tap_on_the_exercise_link_in_a_solution_title_opens_the_solution(
+    setting, book_url, setting_context
+):
+    page = setting_context(setting).new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{book_url}/chapters/instructors.html", wait_until="load")
+    solution = page.locator(".solution.toggle").first
+    link = solution.locator(".admonition-title a")
+    link.scroll_into_view_if_needed()
+    where = page.url
+    assert "toggle-hidden" in solution.get_attribute("class")
+    link.tap() if setting == "phone" else link.click()
+    page.wait_for_function(
+        "(s) => !s.classList.contains('toggle-hidden')", arg=solution.element_handle()
+    )
+    assert page.url == where, "the tap stays at the solution"
+    link.click()
+    page.wait_for_function(
+        "(s) => s.classList.contains('toggle-hidden')", arg=solution.element_handle()
+    )
+    assert errors == []
     page.close()
