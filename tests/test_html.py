@@ -8,6 +8,7 @@ build renames them (``_ext/backmice_exercises.py``). These tests read the built 
 from __future__ import annotations
 
 import collections
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -151,3 +152,12 @@ def test_a_tap_on_the_exercise_link_in_a_solution_title_opens_the_solution(
     )
     assert errors == []
     page.close()
+
+
+def test_no_page_links_to_a_loopback_or_linkified_address(book_html):
+    """A link to 127.0.0.1 works only on the author's computer; "backmice.info" in prose
+    must not become an http:// link (MyST linkify)."""
+    bad = re.compile(r'href="https?://(?:127\.0\.0\.1|localhost|backmice\.info)')
+    pages = [p for p in book_html.glob("**/*.html") if "lite" not in p.parts]
+    found = [str(p.relative_to(book_html)) for p in pages if bad.search(p.read_text("utf-8"))]
+    assert found == []
