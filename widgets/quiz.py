@@ -1,16 +1,16 @@
 """A chapter's self-check questions from the bank (:mod:`widgets.questions`), graded for the reader.
 
 ``quiz("1")`` (or ``quiz("01-terminology")``, or ``quiz("cases")`` for the staged
-cases) is a :class:`Quiz` of that chapter's questions. In the book build (``BACKMICE_BOOK=1``, :func:`widgets.render.in_book_build`)
-it shows as ``text/html``: a ``<section class="bm-quiz">`` with, per question, a root
-element carrying ``data-question-id``, the choices as radio buttons or checkboxes in a
-``fieldset`` whose ``legend`` is the stem (a numeric answer: a text box with a visible
-label and unit), a *Check* button, a feedback region (``aria-live="polite"``) and,
-hidden until checked, the explanation and its citations, linked to the bibliography
-page. The per-choice feedback and the answers are JSON for the page script
-``_static/backmice-questions.js``, which grades in the page, with no network; they are
-not secret, as the questions are for self-study. Anywhere else (a notebook, Live) the
-quiz shows as ipywidgets (:func:`widgets.live.quiz_app`).
+cases) is a :class:`Quiz` of that chapter's questions. In the book build
+(``BACKMICE_BOOK=1``, :func:`widgets.render.in_book_build`) it shows as ``text/html``:
+a ``<section class="bm-quiz">`` with, per question, a root element carrying
+``data-question-id``, the choices as radio buttons or checkboxes in a ``fieldset`` whose
+``legend`` is the stem (a numeric answer: a text box with a visible label and unit), a
+*Check* button, a feedback region (``aria-live="polite"``) and, hidden until checked,
+the explanation and its citations, linked to the bibliography page. The per-choice
+feedback and the answers are JSON for the page script ``_static/backmice-questions.js``,
+which grades in the page, with no network; they are not secret, as the questions are
+for self-study. Anywhere else (a notebook, Live) the quiz shows as ipywidgets (:func:`widgets.live.quiz_app`).
 """
 
 from __future__ import annotations
@@ -82,8 +82,7 @@ class Quiz:
 
 
 def quiz(chapter: str) -> Quiz:
-    """The self-check quiz of ``chapter``: its number ("1") or page name ("01-terminology"),
-    or the name of a chapter named in words ("cases")."""
+    """The self-check quiz of ``chapter``: "1", "01-terminology", or a name ("cases")."""
     bank = questions.load()
     wanted = chapter_of(str(chapter))
     items = [q for q in bank if q.chapter == wanted]
