@@ -10,7 +10,8 @@ a ``<section class="bm-quiz">`` with, per question, a root element carrying
 the explanation and its citations, linked to the bibliography page. The per-choice
 feedback and the answers are JSON for the page script ``_static/backmice-questions.js``,
 which grades in the page, with no network; they are not secret, as the questions are
-for self-study. Anywhere else (a notebook, Live) the quiz shows as ipywidgets (:func:`widgets.live.quiz_app`).
+for self-study. Anywhere else (a notebook, Live) the quiz shows as ipywidgets
+(:func:`widgets.live.quiz_app`).
 """
 
 from __future__ import annotations
