@@ -305,3 +305,15 @@ def test_without_javascript_every_stage_shows(browser, book_url):
     assert all(headings.nth(i).is_visible() for i in range(headings.count()))
     assert page.locator("p.bm-gate-note, p.bm-case-again").count() == 0
     ctx.close()
+
+
+def test_printed_page_shows_every_stage_and_no_notes(context, book_url):
+    page = context.new_page()
+    page.goto(f"{book_url}/chapters/cases.html", wait_until="load")
+    case = page.evaluate(CASE_JS)
+    assert [hidden for _, hidden in page.evaluate(STAGES_JS, case)] == [False, True, True, True]
+    page.emulate_media(media="print")
+    stages = page.locator(f"#{case} > section")
+    assert all(stages.nth(i).is_visible() for i in range(stages.count()))
+    assert page.locator("p.bm-gate-note").first.is_hidden()
+    page.close()
