@@ -27,7 +27,9 @@ It does these things, each in one place:
 6. Registers the ``author_year_etal`` citation style (``backmice_citations``) and
    fixes the bibliography's ARIA role (:func:`fix_citation_list_role`); gives each
    bibliography entry a stable anchor ``bib-<key>`` (for the quizzes' citation links).
-7. Loads ``backmice-questions.js`` on pages with a quiz (:mod:`widgets.quiz`).
+7. Loads ``backmice-questions.js`` on pages with a quiz (:mod:`widgets.quiz`) or a
+   case's gate (:mod:`widgets.cases`), and ``backmice-cases.js``, which opens a case's
+   stages one by one, on pages with a gate.
 8. Makes sphinx-exercise's repeated content ids unique (``backmice_exercises``).
 """
 
@@ -58,10 +60,13 @@ PAGE_JS = "backmice.js"
 FIGURES_JS = "backmice-figures.js"
 #: The self-check questions grade themselves (see that file and :mod:`widgets.quiz`).
 QUIZ_JS = "backmice-questions.js"
+#: The stages of a case open one at a time (see that file and :mod:`widgets.cases`).
+CASES_JS = "backmice-cases.js"
 #: Scripts the book loads itself (page by page, with ``defer``), not on every page.
-OWN_SCRIPTS = (PLOTLY_JS, PAGE_JS, FIGURES_JS, QUIZ_JS)
+OWN_SCRIPTS = (PLOTLY_JS, PAGE_JS, FIGURES_JS, QUIZ_JS, CASES_JS)
 PLOTLY_MARKER = 'class="plotly-graph-div'
 QUIZ_MARKER = 'class="bm-quiz"'
+GATE_MARKER = 'class="bm-quiz bm-gate"'
 PLOTLY_VERSION = re.compile(r"plotly\.js (?:\([^)]*\) )?v(\d+\.\d+\.\d+)")
 
 
@@ -104,7 +109,9 @@ def add_page_assets(
 ) -> None:
     """Prepare one page: fix its citation list, load plotly.js if it has a figure.
 
-    A page with a quiz (:mod:`widgets.quiz`) loads the script that grades it.
+    A page with a quiz (:mod:`widgets.quiz`) loads the script that grades it; a page
+    with a case's gate (:mod:`widgets.cases`) loads that script and the one that opens
+    the stages, after it.
 
     Also points the download button at the chapter's notebook.
     """
@@ -113,8 +120,11 @@ def add_page_assets(
     if PLOTLY_MARKER in context.get("body", ""):
         bundle = context["pathto"](f"_static/{PLOTLY_JS}", 1)
         app.add_js_file(FIGURES_JS, priority=210, defer="defer", **{"data-plotly": bundle})
-    if QUIZ_MARKER in context.get("body", ""):
+    body = context.get("body", "")
+    if QUIZ_MARKER in body or GATE_MARKER in body:
         app.add_js_file(QUIZ_JS, priority=220, defer="defer")
+    if GATE_MARKER in body:
+        app.add_js_file(CASES_JS, priority=230, defer="defer")
     source = Path(app.env.doc2path(pagename))
     if is_notebook_source(source):
         context["ipynb_source"] = pagename + ".ipynb"

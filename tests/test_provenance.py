@@ -48,6 +48,7 @@ REVIEWED = [
     "chapters/02-cluneal-nerves",
     "chapters/03-differential",
     "chapters/04-treatments",
+    "chapters/cases",
     "chapters/faq",
     "chapters/glossary",
 ]

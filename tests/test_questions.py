@@ -22,6 +22,7 @@ from widgets.stats import wilson_interval, zero_event_upper_bound
 BANK = questions.load()
 OBJECTIVES = objectives.load()
 CHAPTERS = {int(path.name[:2]): path for path in (ROOT / "chapters").glob("0[1-9]-*.md")}
+CHAPTERS["cases"] = ROOT / "chapters" / "cases.md"  # a chapter named in words
 BIB_TEXT = (ROOT / "references.bib").read_text(encoding="utf-8")
 BIB_KEYS = set(re.findall(r"^@\w+\s*\{\s*([^,\s]+)\s*,", BIB_TEXT, flags=re.MULTILINE))
 
@@ -62,9 +63,11 @@ def test_every_source_key_is_cited_by_the_questions_own_chapter():
 
 
 def test_every_objective_key_names_its_chapter_and_ids_are_unique():
-    assert all(row.key.startswith(f"ch{row.chapter}-") for row in OBJECTIVES)
+    assert all(row.key.startswith(f"{objectives.prefix(row.chapter)}-") for row in OBJECTIVES)
     assert len({question.id for question in BANK}) == len(BANK)
-    assert all(question.id.startswith(f"ch{question.chapter}-q-") for question in BANK)
+    starts = [f"{objectives.prefix(question.chapter)}-q-" for question in BANK]
+    assert all(q.id.startswith(start) for q, start in zip(BANK, starts, strict=True))
+    assert {start[:-3] for start in starts} == {"ch1", "ch2", "ch3", "ch4", "cases"}
 
 
 def test_choice_questions_have_feedback_for_every_choice():
@@ -100,6 +103,8 @@ COMPUTED = {
     "ch4-q-motyka-interval": 100 * wilson_interval(31, 35)[0],
     "ch4-q-zero-events": 100 * zero_event_upper_bound(35),
     "ch4-q-halve-width": 4 * 35,
+    "cases-q-sarcoma-pain": 27,  # reported, not computed: the sensitivity of pain
+    "cases-q-decision-interval": 100 * wilson_interval(7, 12)[0],
 }
 
 
@@ -130,7 +135,7 @@ def stated_objectives(text: str) -> list[str]:
     return [flat(item) for item in items]
 
 
-@pytest.mark.parametrize("chapter", sorted(CHAPTERS))
+@pytest.mark.parametrize("chapter", sorted(CHAPTERS, key=str))
 def test_objectives_data_matches_the_chapters_list_exactly(chapter):
     stated = stated_objectives(CHAPTERS[chapter].read_text(encoding="utf-8"))
     rows = [row.text for row in OBJECTIVES if row.chapter == chapter]
@@ -435,3 +440,119 @@ def test_without_pyyaml_the_same_questions_load(monkeypatch):
     with_yaml = questions.load()
     monkeypatch.setattr(builtins, "__import__", no_yaml)
     assert questions.load() == with_yaml
+
+
+# ------------------------------------------------- a chapter named in words: the cases
+
+CASE = """\
+- id: cases-q-gamma
+  chapter: cases
+  objective: cases-next-step
+  type: single
+  level: apply
+  stem: What next?
+  choices:
+    - text: Image it
+      correct: true
+      feedback: Because it grows.
+    - text: Wait
+      correct: false
+      feedback: Not for a growing lump.
+  explanation: Growth is a warning sign.
+  source: [eastley2016sarcoma]
+"""
+
+
+def test_a_case_question_loads_beside_numbered_chapters(tmp_path):
+    *_, case = load_text(tmp_path, GOOD + CASE)
+    assert (case.id, case.chapter, case.objective) == ("cases-q-gamma", "cases", "cases-next-step")
+
+
+CASE_RULES = [
+    pytest.param(
+        "id: cases-q-gamma",
+        "id: ch1-q-gamma",
+        "id",
+        "id: ch1-q-gamma",
+        "'cases-q-short-name'",
+        id="numbered id in the cases",
+    ),
+    pytest.param(
+        "chapter: cases",
+        "chapter: case",
+        "chapter",
+        "chapter: case",
+        "one of ['cases']",
+        id="unknown chapter name",
+    ),
+    pytest.param(
+        "chapter: cases",
+        "chapter: 10",
+        "chapter",
+        "chapter: 10",
+        "from 1 to 9",
+        id="chapter number out of range",
+    ),
+    pytest.param(
+        "chapter: cases",
+        "chapter: true",
+        "chapter",
+        "chapter: true",
+        "got True",
+        id="chapter a boolean",
+    ),
+    pytest.param(
+        "objective: cases-next-step",
+        "objective: ch3-red-flags",
+        "objective",
+        "objective: ch3-red-flags",
+        "of chapter 3, not cases",
+        id="objective of a numbered chapter",
+    ),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "field", "snippet", "why"), CASE_RULES)
+def test_a_bad_case_question_is_named_by_line_and_field(tmp_path, old, new, field, snippet, why):
+    bad = GOOD + CASE.replace(old, new, 1)
+    with pytest.raises(DataError) as error:
+        load_text(tmp_path, bad)
+    message = str(error.value)
+    assert message.startswith(
+        f"data/questions.yaml, line {line_of(bad, snippet)}, field '{field}': "
+    )
+    assert why in message
+
+
+def test_a_numbered_question_may_not_check_a_case_objective(tmp_path):
+    bad = GOOD.replace("objective: ch1-naming", "objective: cases-red-flags")
+    with pytest.raises(
+        DataError, match="'cases-red-flags' is an objective of chapter cases, not 1"
+    ):
+        load_text(tmp_path, bad)
+
+
+@pytest.mark.parametrize(
+    ("row", "why"),
+    [
+        ("ch1-x,cases,do it", "'ch1-x' must look like 'cases-short-name'"),
+        ("cases-x,case,do it", "'case' is not one of ['cases']"),
+        ("cases-x,0,do it", "0 is outside the range 1–9"),
+        ("Cases-x,cases,do it", "must look like 'cases-short-name' (lower case)"),
+    ],
+)
+def test_a_bad_case_objective_is_named_by_line_and_field(tmp_path, row, why):
+    (tmp_path / "objectives.csv").write_text(f"key,chapter,text\n{row}\n", encoding="utf-8")
+    with pytest.raises(DataError) as error:
+        objectives.load(tmp_path)
+    assert str(error.value).startswith("data/objectives.csv, line 2, field ")
+    assert why in str(error.value)
+
+
+def test_a_case_objective_loads_with_its_chapter_named(tmp_path):
+    text = "key,chapter,text\ncases-x,cases,do it\nch2-y,2,do that\n"
+    (tmp_path / "objectives.csv").write_text(text, encoding="utf-8")
+    assert [(row.key, row.chapter) for row in objectives.load(tmp_path)] == [
+        ("cases-x", "cases"),
+        ("ch2-y", 2),
+    ]

@@ -7,5 +7,6 @@ cited data), ``figure()`` (plotly with its own controls, working in static HTML)
 ``options`` (one option space per figure), ``forest`` and ``pelvis`` (figure parts),
 ``style``, ``render`` (:class:`BookFigure`), ``live``, ``checks`` and ``stats``.
 ``objectives`` and ``questions`` load the learning objectives and the graded question bank;
-``quiz`` shows a chapter's questions, graded in the page or the notebook.
+``quiz`` shows a chapter's questions, graded in the page or the notebook; ``cases`` asks
+one of them before each stage of a staged clinical case.
 """

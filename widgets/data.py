@@ -138,12 +138,21 @@ def parse_date(text: str) -> date:
 def _parse(text: str, kind: Any) -> Any:
     """One CSV cell as ``kind``: strict numbers and dates, literal choices, bib keys.
 
-    An empty cell is None for an optional ``kind``.
+    An empty cell is None for an optional ``kind``; a cell of a union of kinds (such as
+    ``int | Literal["cases"]``) is the first of them it parses as.
     """
     args = typing.get_args(kind)
     if type(None) in args:
         inner = next(arg for arg in args if arg is not type(None))
         return None if text == "" else _parse(text, inner)
+    if typing.get_origin(kind) is typing.Union:  # such as a number or a name: the first fit
+        problems = []
+        for arg in args:
+            try:
+                return _parse(text, arg)
+            except ValueError as error:
+                problems.append(str(error))
+        raise ValueError("; or ".join(problems))
     if typing.get_origin(kind) is Literal and text not in args:
         raise ValueError(f"{text!r} is not one of {list(args)}")
     if kind is int and not _INTEGER.fullmatch(text):

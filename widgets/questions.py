@@ -1,7 +1,8 @@
 """The question bank (``data/questions.yaml``): graded self-check questions, each cited.
 
 Each question checks one objective its chapter states (``data/objectives.csv``, see
-:mod:`widgets.objectives`) at one cognitive ``level``, and is of one ``type``: ``single``
+:mod:`widgets.objectives`; a chapter is a number, or ``cases`` for the staged cases,
+whose ids start ``cases-q-``) at one cognitive ``level``, and is of one ``type``: ``single``
 (exactly one correct choice), ``multiple`` (at least one) or ``numeric`` (an ``answer``
 with a finite ``tolerance`` of at least 0 and a ``unit``). Every choice carries its own
 feedback. YAML types are taken strictly (``"3"`` is not a number, a key may not repeat),
@@ -27,7 +28,7 @@ from .data import DATA_DIR, Cites, DataError, Model, RowError, bib_keys, decode,
 
 TYPES = ("single", "multiple", "numeric")
 LEVELS = ("recall", "apply", "analyse")
-_ID = re.compile(r"ch[1-9]-q-[a-z0-9]+(?:-[a-z0-9]+)*")
+_ID = re.compile(r"(?:ch[1-9]|[a-z]+)-q-[a-z0-9]+(?:-[a-z0-9]+)*")
 _KINDS = {
     str: (str, "text"),
     int: (int, "a whole number"),
@@ -50,7 +51,7 @@ class Question(Model):
     """One question; ``source`` lists the ``references.bib`` keys its answer rests on."""
 
     id: str
-    chapter: int
+    chapter: objectives.Chapter
     objective: str
     type: Literal[*TYPES]
     level: Literal[*LEVELS]
@@ -64,8 +65,9 @@ class Question(Model):
 
     def check(self) -> None:
         """The form of the id, and the rules of each type (see the module docstring)."""
-        ok = self.id.startswith(f"ch{self.chapter}-") and bool(_ID.fullmatch(self.id))
-        require(ok, "id", f"{self.id!r} must look like 'ch{self.chapter}-q-short-name'")
+        start = objectives.prefix(self.chapter)
+        ok = self.id.startswith(f"{start}-q-") and bool(_ID.fullmatch(self.id))
+        require(ok, "id", f"{self.id!r} must look like '{start}-q-short-name'")
         if self.type == "numeric":
             require(not self.choices, "choices", "a numeric question has no choices")
             require(_finite(self.answer), "answer", f"must be a finite number, got {self.answer}")
@@ -129,8 +131,18 @@ def _strict(value: Any, kind: Any) -> Any:
     return float(value) if kind is float else value
 
 
+def _chapter(value: Any, _kind: Any) -> objectives.Chapter:
+    """A chapter as YAML read it: a whole number from 1 to 9, or a name such as ``cases``."""
+    number = isinstance(value, int) and not isinstance(value, bool)
+    if (number and 1 <= value <= 9) or (isinstance(value, str) and value in objectives.NAMED):
+        return value
+    named = list(objectives.NAMED)
+    raise ValueError(f"expected a chapter number from 1 to 9 or one of {named}, got {value!r}")
+
+
 _CONVERTER = cattrs.Converter(detailed_validation=True, forbid_extra_keys=True)
 _CONVERTER.register_structure_hook_func(lambda kind: typing.get_origin(kind) is Literal, _strict)
+_CONVERTER.register_structure_hook_func(lambda kind: kind == objectives.Chapter, _chapter)
 for _kind in (str, int, float, bool, Cites):
     _CONVERTER.register_structure_hook(_kind, _strict)
 
@@ -152,7 +164,9 @@ def _where(lines: dict[str, int], path: str, why: str) -> tuple[int, str]:
     return lines[path], name
 
 
-def _build(item: Any, lines: dict[str, int], known: dict[str, int]) -> tuple[Any, list[tuple]]:
+def _build(
+    item: Any, lines: dict[str, int], known: dict[str, objectives.Chapter]
+) -> tuple[Any, list[tuple]]:
     """The question in ``item``, or None and its ``(line, field, why)`` problems."""
     try:
         question = _CONVERTER.structure(item, Question)
@@ -171,7 +185,7 @@ def _build(item: Any, lines: dict[str, int], known: dict[str, int]) -> tuple[Any
     ]
 
 
-def parse(text: str, filename: str, known: dict[str, int]) -> list[Question]:
+def parse(text: str, filename: str, known: dict[str, objectives.Chapter]) -> list[Question]:
     """The questions in YAML ``text``; ``known`` maps each objective key to its chapter."""
     import yaml
 
@@ -188,7 +202,9 @@ def parse(text: str, filename: str, known: dict[str, int]) -> list[Question]:
     return _checked(items, nodes, filename, known)
 
 
-def _checked(items: Any, nodes: list, filename: str, known: dict[str, int]) -> list[Question]:
+def _checked(
+    items: Any, nodes: list, filename: str, known: dict[str, objectives.Chapter]
+) -> list[Question]:
     """The questions in ``items`` (``nodes``: each one's lines by field), or a DataError."""
     if not items or not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         raise DataError(f"{filename}: must be a list of questions, each a mapping of fields")

@@ -1,16 +1,17 @@
 """A chapter's self-check questions from the bank (:mod:`widgets.questions`), graded for the reader.
 
-``quiz("1")`` (or ``quiz("01-terminology")``) is a :class:`Quiz` of that chapter's
-questions. In the book build (``BACKMICE_BOOK=1``, :func:`widgets.render.in_book_build`)
-it shows as ``text/html``: a ``<section class="bm-quiz">`` with, per question, a root
-element carrying ``data-question-id``, the choices as radio buttons or checkboxes in a
-``fieldset`` whose ``legend`` is the stem (a numeric answer: a text box with a visible
-label and unit), a *Check* button, a feedback region (``aria-live="polite"``) and,
-hidden until checked, the explanation and its citations, linked to the bibliography
-page. The per-choice feedback and the answers are JSON for the page script
-``_static/backmice-questions.js``, which grades in the page, with no network; they are
-not secret, as the questions are for self-study. Anywhere else (a notebook, Live) the
-quiz shows as ipywidgets (:func:`widgets.live.quiz_app`).
+``quiz("1")`` (or ``quiz("01-terminology")``, or ``quiz("cases")`` for the staged
+cases) is a :class:`Quiz` of that chapter's questions. In the book build
+(``BACKMICE_BOOK=1``, :func:`widgets.render.in_book_build`) it shows as ``text/html``:
+a ``<section class="bm-quiz">`` with, per question, a root element carrying
+``data-question-id``, the choices as radio buttons or checkboxes in a ``fieldset`` whose
+``legend`` is the stem (a numeric answer: a text box with a visible label and unit), a
+*Check* button, a feedback region (``aria-live="polite"``) and, hidden until checked,
+the explanation and its citations, linked to the bibliography page. The per-choice
+feedback and the answers are JSON for the page script ``_static/backmice-questions.js``,
+which grades in the page, with no network; they are not secret, as the questions are
+for self-study. Anywhere else (a notebook, Live) the quiz shows as ipywidgets
+(:func:`widgets.live.quiz_app`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 
 from . import questions
 from .data import citation
+from .objectives import NAMED, Chapter
 from .render import in_book_build, script_json
 
 #: The bibliography page's stable anchor of a citation key (``_ext/backmice_citations.py``).
@@ -35,17 +37,25 @@ PRINT_NOTE = (
 _CHAPTER = re.compile(r"0?([1-9])(?:-[a-z0-9-]+)?")
 
 
+def chapter_of(name: str) -> Chapter | None:
+    """The chapter that ``name`` names ("1", "01-terminology", "cases"), or None."""
+    if name in NAMED:
+        return name
+    match = _CHAPTER.fullmatch(name)
+    return int(match[1]) if match else None
+
+
 class Quiz:
     """The questions of one chapter, in the bank's order."""
 
-    def __init__(self, chapter: int, items: list[questions.Question]) -> None:
+    def __init__(self, chapter: Chapter, items: list[questions.Question]) -> None:
         self.chapter, self.questions = chapter, tuple(items)
 
     def to_book_html(self) -> str:
         """The quiz as the static page shows it (graded by the page script)."""
-        answers = {q.id: _answer(q) for q in self.questions}
+        answers = {q.id: answer_spec(q) for q in self.questions}
         data = script_json(answers)
-        items = "".join(_question_html(n, q) for n, q in enumerate(self.questions, 1))
+        items = "".join(question_html(q, f"{n}.") for n, q in enumerate(self.questions, 1))
         return (
             f'<section class="bm-quiz" data-chapter="{self.chapter}" '
             f'aria-label="Self-check questions, chapter {self.chapter}">'
@@ -79,18 +89,17 @@ class Quiz:
 
 
 def quiz(chapter: str) -> Quiz:
-    """The self-check quiz of ``chapter``: its number ("1") or page name ("01-terminology")."""
+    """The self-check quiz of ``chapter``: "1", "01-terminology", or a name ("cases")."""
     bank = questions.load()
-    match = _CHAPTER.fullmatch(str(chapter))
-    number = int(match[1]) if match else 0
-    items = [q for q in bank if q.chapter == number]
+    wanted = chapter_of(str(chapter))
+    items = [q for q in bank if q.chapter == wanted]
     if not items:
-        known = sorted({q.chapter for q in bank})
+        known = sorted({q.chapter for q in bank}, key=str)
         raise ValueError(f"argument 'chapter' must name one of chapters {known}, got {chapter!r}")
-    return Quiz(number, items)
+    return Quiz(wanted, items)
 
 
-def _answer(question: questions.Question) -> dict[str, Any]:
+def answer_spec(question: questions.Question) -> dict[str, Any]:
     """What the page script grades with: the type, answer(s) and per-choice feedback."""
     if question.type == "numeric":
         return {"type": "numeric", "answer": question.answer, "tolerance": question.tolerance}
@@ -101,9 +110,13 @@ def _answer(question: questions.Question) -> dict[str, Any]:
     }
 
 
-def _question_html(number: int, q: questions.Question) -> str:
-    """One question: its fieldset, Check button, feedback region and hidden explanation."""
+def question_html(q: questions.Question, number: str = "") -> str:
+    """One question: its fieldset, Check button, feedback region and hidden explanation.
+
+    ``number`` (such as ``"3."``) starts the question's legend, when given.
+    """
     e, qid = html.escape, html.escape(q.id)
+    mark = f'<span class="bm-num">{e(number)}</span> ' if number else ""
     if q.type == "numeric":
         unit = e(q.unit or "")
         field = (
@@ -123,7 +136,7 @@ def _question_html(number: int, q: questions.Question) -> str:
     )
     return (
         f'<li class="bm-q" data-question-id="{qid}" data-type="{q.type}">'
-        f'<fieldset><legend><span class="bm-num">{number}.</span> {e(q.stem)}</legend>'
+        f"<fieldset><legend>{mark}{e(q.stem)}</legend>"
         f'{field}</fieldset><button type="button" class="bm-check">Check</button>'
         '<div class="bm-feedback" aria-live="polite"></div>'
         f'<div class="bm-explain" hidden><p>{e(q.explanation)}</p>'
