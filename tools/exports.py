@@ -48,6 +48,7 @@ a{color:#0b4f8a}@media print{body{margin:0;max-width:none}@page{margin:16mm}}"""
 PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="color-scheme" content="light">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>{0}</title>
+<link rel="icon" href="data:,">
 <style>{1}</style></head><body><main><h1>{0}</h1>{2}</main><footer><p>From the Back Mice
 book's question bank. Teaching material, not medical advice.</p></footer></body></html>
 """

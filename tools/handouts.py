@@ -153,7 +153,7 @@ def outline_svg(key: bool) -> str:
             f'fill="none" stroke="{TEXT}" stroke-width="0.06"/>',
             _label(0.2, top - 0.4, "Midline", top),
             _label(pelvis.PSIS[0] + 0.35, pelvis.PSIS[1] - 0.5, "PSIS (schematic)", top),
-            _label(12.9, 4.6, "Iliac crest", top, "end"),
+            _label(10, 5.4, "Iliac crest", top, "middle"),
         ]
         for index, row in enumerate(rows):
             y, x = pelvis.ROW_BASE + ROW_GAP * (len(rows) - 1 - index), row.centre / 10
