@@ -159,14 +159,14 @@ def add_edition_downloads(
             return
         notebook = found[0]
         text, tooltip = EDITION_ENTRIES["instructor"]
-        notebook.update(text=text, tooltip=tooltip, icon="fas fa-chalkboard-user")
+        notebook.update(text=text, tooltip=tooltip)
         folder = notebook["url"].rpartition("/")[0]
         extra = []
         for label, url, icon in (
             (
                 "student",
                 f"{folder}/{edition_filename(Path(pagename).name, 'student')}",
-                "fas fa-pen",
+                "fas fa-pencil",
             ),
             ("requirements", context["pathto"](NOTEBOOK_REQUIREMENTS, 1), "fas fa-list"),
         ):
