@@ -60,11 +60,13 @@ $(VENV)/.dev-installed: $(VENV)/.lite-installed
 lite: $(HTML)/index.html $(WHEEL) $(VENV)/.lite-installed | develop
 	$(BIN)/python -m tools.lite
 
-## exports: the instructors' Anki deck, QTI package and printable sheets, written from the
-## question bank and the glossary into _build/html/exports/ (part of `make book`; remade only
+## exports: the instructors' Anki deck, QTI package, printable sheets and the activities'
+## handouts, written from the question bank, the glossary and the figures' data into
+## _build/html/exports/ (part of `make book`; remade only
 ## when an input changed). The deck's time is the inputs' last commit (tools/exports.py).
-EXPORTS_IN := tools/exports.py data/questions.yaml data/objectives.csv chapters/glossary.md \
-              references.bib
+EXPORTS_IN := tools/exports.py tools/handouts.py widgets/worksheet.py data/questions.yaml \
+              data/objectives.csv data/names.csv data/landmarks.csv data/differential.csv \
+              widgets/pelvis.py chapters/glossary.md references.bib
 exports: $(HTML)/exports/backmice.apkg
 
 $(HTML)/exports/backmice.apkg: $(HTML)/index.html $(EXPORTS_IN) | develop
@@ -92,7 +94,7 @@ book:
 DEEP_INPUTS = $(shell find widgets data _ext _static -type f ! -path '*/__pycache__/*' \
                 ! -name '*.pyc' 2>/dev/null | LC_ALL=C sort) references.bib requirements.txt
 PAGES = $(shell find chapters -type f -name '*.md' 2>/dev/null | LC_ALL=C sort) \
-        intro.md _config.yml _toc.yml
+        intro.md _config.yml _toc.yml requirements-notebooks.txt
 
 _build/.inputs-stamp: FORCE $(VENV)/.book-installed | develop
 	$(BIN)/python -m tools.checkdata

@@ -19,6 +19,27 @@ What a notebook holds:
 
 The Python of both cells is kept in real files, ``notebook_cells/*.py``, and inserted
 as it is, followed by one call with the repository or the bundled wheel.
+
+Two editions (:data:`EDITIONS`) of each chapter notebook, for a class:
+
+* ``instructor`` (with solutions): the chapter as above, its graded quiz cell
+  (``quiz.quiz("N")``, which shows each answer, its feedback and explanation after
+  *Check*) followed by the answer key, folded in a ``<details>``. It is also the
+  reader's notebook: Colab's ``notebooks/NN-topic.ipynb``, the page's first download
+  and the Live site's copy. A reader sees nothing the quiz would not show after Check.
+* ``student``: no solution text. The quiz cell becomes a worksheet, each question
+  printed as Markdown (:func:`widgets.worksheet.question_markdown`) followed by an
+  empty answer cell; ``{solution}`` blocks are dropped; the sentence that says to
+  press Check is replaced by how to answer.
+
+An *exercise* (:func:`exercises`) is what the student edition leaves a place to
+answer: each bank question of the chapter's quiz cell, and each ``{exercise}``
+directive in its Markdown. The chapters have no ``{exercise}`` blocks today (the
+instructor guide's case vignettes are, but the guide is not a notebook), so a
+chapter's exercises are its bank questions.
+
+The student edition is a worksheet, not a locked exam: the book's pages, and the
+package bundled in the first cell, hold the bank with its answers.
 """
 
 from __future__ import annotations
@@ -26,7 +47,7 @@ from __future__ import annotations
 import base64
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import jupytext
@@ -46,6 +67,21 @@ _ROLE = re.compile(r"\{(?P<role>[\w:-]+)\}`(?P<text>[^`]*)`")
 _TARGET = re.compile(r"^\((?P<label>[\w-]+)\)=[ \t]*\n", re.MULTILINE)
 _TITLE_TARGET = re.compile(r"(?P<text>[^<]*?)\s*<(?P<target>[^>]+)>$")
 _ADMONITIONS = {"note", "tip", "hint", "important", "warning", "caution", "attention"}
+
+#: The notebook editions: with solutions (also the reader's), and without.
+EDITIONS = ("instructor", "student")
+#: The tag of a student edition's answer cell, and what the cell says.
+ANSWER_TAG = "answer"
+ANSWER_PROMPT = "**Your answer:** "
+#: A chapter's quiz cell: the whole cell is one call, ``quiz.quiz("N")``.
+QUIZ_CALL = re.compile(r'\A\s*quiz\.quiz\("(?P<chapter>[\w-]+)"\)\s*\Z')
+#: Where a student edition's Markdown is cut for an answer cell (after an exercise).
+_ANSWER_MARK = "<!-- backmice: answer cell -->"
+#: What the student edition says instead of the page's "press Check" sentence.
+WORKSHEET_INTRO = (
+    "Write your answer in the cell under each question (double-click the cell to type "
+    "in it). This edition shows no answers: your instructor has them."
+)
 
 
 def is_notebook_source(path: Path) -> bool:
@@ -176,7 +212,10 @@ def _directive(name: str, arg: str, options: dict[str, str], body: str, state: d
     if name == "exercise":
         state["exercise"] = state.get("exercise", 0) + 1
         state.setdefault("labels", {})[options.get("label", "")] = state["exercise"]
-        return f"**Exercise {state['exercise']}.** {body.lstrip()}"
+        mark = f"\n\n{_ANSWER_MARK}" if state.get("edition") == "student" else ""
+        return f"**Exercise {state['exercise']}.** {body.lstrip()}{mark}"
+    if name == "solution" and state.get("edition") == "student":
+        return ""
     if name in {"solution", "dropdown"}:
         number = state.get("labels", {}).get(arg.strip())
         summary = f"Solution to exercise {number}" if number else (arg or "Solution")
@@ -243,21 +282,119 @@ def setup_source(wheel: bytes) -> str:
     return (CELLS / "book_setup.py").read_text(encoding="utf-8") + f"\n\n{call}\n"
 
 
+def answer_cell() -> nbformat.NotebookNode:
+    """The student edition's empty answer cell: Markdown, tagged, editable, not deletable."""
+    metadata = {"tags": [ANSWER_TAG], "editable": True, "deletable": False}
+    return nbformat.v4.new_markdown_cell(ANSWER_PROMPT, metadata=metadata)
+
+
+def _linked_sources(keys: Sequence[str]) -> str:
+    """``Sources: (Ries, 1937; …)`` with each citation linked, as the notebooks cite."""
+    return f"Sources: {cite(','.join(keys))[1:-1]}."
+
+
+def quiz_questions(cell: nbformat.NotebookNode) -> list:
+    """The bank questions a quiz cell shows (:data:`QUIZ_CALL`); none for any other cell."""
+    from widgets.quiz import quiz
+
+    match = QUIZ_CALL.match(cell.source) if cell.cell_type == "code" else None
+    return list(quiz(match["chapter"]).questions) if match else []
+
+
+def answer_key(questions: Sequence) -> str:
+    """The instructor edition's answer key, folded: answers, explanations, sources."""
+    from widgets.worksheet import key_markdown
+
+    key = key_markdown(questions, _linked_sources)
+    return f"<details>\n<summary>Answer key (instructor edition)</summary>\n\n{key}\n\n</details>"
+
+
+def _without_check_sentence(text: str) -> str:
+    """Markdown whose last paragraph, if it says to press **Check**, says how to answer."""
+    head, _, last = text.rstrip().rpartition("\n\n")
+    if "**Check**" not in last:
+        return text
+    return f"{head}\n\n{WORKSHEET_INTRO}" if head else WORKSHEET_INTRO
+
+
+def _worksheet(questions: Sequence) -> list[nbformat.NotebookNode]:
+    """The student edition of a quiz cell: each question, then an empty answer cell."""
+    from widgets.worksheet import question_markdown
+
+    cells = []
+    for number, question in enumerate(questions, 1):
+        cells += [nbformat.v4.new_markdown_cell(question_markdown(number, question)), answer_cell()]
+    return cells
+
+
+def _edition_cells(cells: list, edition: str) -> list[nbformat.NotebookNode]:
+    """``cells`` (Markdown already readable) as ``edition`` shows them."""
+    out: list[nbformat.NotebookNode] = []
+    for cell in cells:
+        questions = quiz_questions(cell)
+        if cell.cell_type == "markdown" and _ANSWER_MARK in cell.source:
+            parts = [part.strip("\n") for part in cell.source.split(_ANSWER_MARK)]
+            for part in parts[:-1]:
+                out += [nbformat.v4.new_markdown_cell(part), answer_cell()]
+            if parts[-1].strip():
+                out.append(nbformat.v4.new_markdown_cell(parts[-1]))
+        elif questions and edition == "student":
+            if out and out[-1].cell_type == "markdown":
+                out[-1].source = _without_check_sentence(out[-1].source)
+            out += _worksheet(questions)
+        elif questions:
+            out += [cell, nbformat.v4.new_markdown_cell(answer_key(questions))]
+        else:
+            out.append(cell)
+    return out
+
+
+def exercises(source: Path) -> list[str]:
+    """A chapter's exercises: its quiz cells' bank question ids, then each ``{exercise}``.
+
+    These are what the student edition follows with an answer cell, in that order of
+    kinds: ``["ch1-q-lipoma-label", …, "exercise 1", …]``.
+    """
+    notebook = jupytext.read(source)
+    ids = [q.id for cell in notebook.cells for q in quiz_questions(cell)]
+    fences = re.findall(r"^(?::{3,}|`{3,})\{exercise\}", source.read_text(encoding="utf-8"), re.M)
+    return ids + [f"exercise {n}" for n in range(1, len(fences) + 1)]
+
+
+def check_edition(edition: str) -> str:
+    """``edition`` if it is one of :data:`EDITIONS`, else ``ValueError`` naming them."""
+    if edition not in EDITIONS:
+        raise ValueError(f"argument 'edition' must be one of {list(EDITIONS)}, got {edition!r}")
+    return edition
+
+
+def edition_filename(stem: str, edition: str) -> str:
+    """The file of a chapter's ``edition``: ``01-terminology.ipynb`` or ``…-student.ipynb``."""
+    check_edition(edition)
+    return f"{stem}.ipynb" if edition == "instructor" else f"{stem}-{edition}.ipynb"
+
+
 def chapter_notebook(
-    source: Path, repository_url: str = "", branch: str = "main", wheel: bytes | None = None
+    source: Path,
+    repository_url: str = "",
+    branch: str = "main",
+    wheel: bytes | None = None,
+    edition: str = "instructor",
 ) -> nbformat.NotebookNode:
-    """The unexecuted, readable notebook for one chapter.
+    """The unexecuted, readable notebook for one chapter, in one of :data:`EDITIONS`.
 
     With a repository URL it starts with the Colab cell; with ``wheel`` (the bytes of
     the book's wheel) it starts with the setup cell that bundles it.
     """
+    check_edition(edition)
     notebook = jupytext.read(source)
     full_text = source.read_text(encoding="utf-8")
     labels = _headings_and_captions(full_text)
-    state: dict = {}
+    state: dict = {"edition": edition}
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
             cell.source = readable_markdown(cell.source, source.parent, labels, state)
+    notebook.cells = _edition_cells(notebook.cells, edition)
     if repository_url:
         cell = nbformat.v4.new_code_cell(
             colab_setup(repository_url, branch), metadata={"tags": [COLAB_TAG]}
@@ -274,8 +411,12 @@ def chapter_notebook(
 
 
 def notebook_text(
-    source: Path, repository_url: str = "", branch: str = "main", wheel: bytes | None = None
+    source: Path,
+    repository_url: str = "",
+    branch: str = "main",
+    wheel: bytes | None = None,
+    edition: str = "instructor",
 ) -> str:
     """The chapter notebook serialised exactly as it is written to disk."""
-    notebook = chapter_notebook(source, repository_url, branch, wheel)
+    notebook = chapter_notebook(source, repository_url, branch, wheel, edition)
     return jupytext.writes(notebook, fmt="ipynb")

@@ -15,12 +15,16 @@ It does these things, each in one place:
    ``backmice.js`` (working sidebar buttons, a cue on wide tables) with ``defer``.
 3. Unhooks sphinx-thebe (see :func:`drop_thebe`) and hides launch buttons until
    the repository URL is set.
-4. Offers every chapter as a ``.ipynb`` download, generated from the MyST source by
-   ``backmice_notebooks`` (no outputs, so it runs in a fresh kernel, readable
-   Markdown), with the book's package (the wheel ``make wheel`` builds into
-   ``_build/dist/``) bundled in its first cell, so it runs wherever it is saved; the
-   wheel itself is served from ``_static/``. Points the Colab launch link at the
-   same notebook kept in ``notebooks/``.
+4. Offers every chapter as a ``.ipynb`` download in two editions, generated from the
+   MyST source by ``backmice_notebooks`` (no outputs, so it runs in a fresh kernel,
+   readable Markdown): with solutions (``_sources/chapters/NN-topic.ipynb``, the
+   theme's download) and for students (``…-student.ipynb``), each with the book's
+   package (the wheel ``make wheel`` builds into ``_build/dist/``) bundled in its
+   first cell, so it runs wherever it is saved; the wheel itself is served from
+   ``_static/``, and ``requirements-notebooks.txt`` (what a downloaded notebook needs)
+   from the site's root. The download menu names both editions and links that file
+   (:func:`add_edition_downloads`). Points the Colab launch link at the same notebook
+   kept in ``notebooks/``.
 5. Adds a "Live" launch entry to every chapter page: it opens the chapter in the
    book's own offline JupyterLite site (``lite/``, built by ``tools/lite.py``), so
    it needs no ``repository.url`` and no server (:func:`add_live_link`).
@@ -45,7 +49,7 @@ import plotly
 from backmice_citations import add_stable_anchors
 from backmice_citations import register as register_citation_style
 from backmice_exercises import unique_content_ids
-from backmice_notebooks import is_notebook_source, notebook_text
+from backmice_notebooks import EDITIONS, edition_filename, is_notebook_source, notebook_text
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
@@ -130,6 +134,61 @@ def add_page_assets(
         context["ipynb_source"] = pagename + ".ipynb"
 
 
+#: What a downloaded notebook needs (JupyterLab included), copied to the site's root.
+NOTEBOOK_REQUIREMENTS = "requirements-notebooks.txt"
+#: The download menu's entries for the two editions and the requirements: label ->
+#: (text, tooltip).
+EDITION_ENTRIES = {
+    "instructor": (
+        ".ipynb, with solutions",
+        "Notebook, instructor edition: the graded questions and their answer key",
+    ),
+    "student": (
+        ".ipynb, student edition",
+        "Notebook, student edition: no solutions, a cell to answer each question",
+    ),
+    "requirements": (
+        NOTEBOOK_REQUIREMENTS,
+        "What a downloaded notebook needs: pip install -r requirements-notebooks.txt",
+    ),
+}
+
+
+def add_edition_downloads(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Name the two notebook editions and the requirements in the download menu.
+
+    The theme's ``.ipynb`` entry becomes the edition with solutions; the student
+    edition and ``requirements-notebooks.txt`` follow it.
+    """
+    for group in context.get("header_buttons", []):
+        if group.get("label") != "download-buttons":
+            continue
+        buttons = group["buttons"]
+        found = [b for b in buttons if b.get("label") == "download-notebook-button"]
+        if not found:
+            return
+        notebook = found[0]
+        text, tooltip = EDITION_ENTRIES["instructor"]
+        notebook.update(text=text, tooltip=tooltip)
+        folder = notebook["url"].rpartition("/")[0]
+        extra = []
+        for label, url, icon in (
+            (
+                "student",
+                f"{folder}/{edition_filename(Path(pagename).name, 'student')}",
+                "fas fa-pencil",
+            ),
+            ("requirements", context["pathto"](NOTEBOOK_REQUIREMENTS, 1), "fas fa-list"),
+        ):
+            text, tooltip = EDITION_ENTRIES[label]
+            entry = {"type": "link", "url": url, "text": text, "tooltip": tooltip, "icon": icon}
+            extra.append(entry | {"label": f"download-{label}-button"})
+        index = buttons.index(notebook) + 1
+        buttons[index:index] = extra
+
+
 def _repository(app: Sphinx) -> tuple[str, str]:
     """The repository URL and branch set in ``_config.yml`` (empty URL when unset)."""
     options = app.config.html_theme_options
@@ -208,22 +267,32 @@ def add_live_link(
 
 
 def write_notebooks(app: Sphinx, exception: Exception | None) -> None:
-    """Write the book's wheel and one unexecuted .ipynb per chapter into the HTML output."""
+    """Write the wheel, the notebooks' requirements and the chapter notebooks.
+
+    Into the HTML output: the book's wheel, ``requirements-notebooks.txt`` and each
+    chapter's unexecuted .ipynb, one per edition.
+    """
     if exception is not None or app.builder.format != "html":
         return
     static = Path(app.outdir) / "_static"
     static.mkdir(parents=True, exist_ok=True)
     wheel = book_wheel(Path(app.srcdir) / "_build" / "dist")
     shutil.copyfile(wheel, static / wheel.name)
+    shutil.copyfile(
+        Path(app.srcdir) / NOTEBOOK_REQUIREMENTS, Path(app.outdir) / NOTEBOOK_REQUIREMENTS
+    )
     wheel_bytes = wheel.read_bytes()
     url, branch = _repository(app)
     for docname in sorted(app.env.found_docs):
         source = Path(app.env.doc2path(docname))
         if not is_notebook_source(source):
             continue
-        target = Path(app.outdir) / "_sources" / f"{docname}.ipynb"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(notebook_text(source, url, branch, wheel_bytes), encoding="utf-8")
+        folder = Path(app.outdir) / "_sources" / Path(docname).parent
+        folder.mkdir(parents=True, exist_ok=True)
+        for edition in EDITIONS:
+            text = notebook_text(source, url, branch, wheel_bytes, edition)
+            target = folder / edition_filename(Path(docname).name, edition)
+            target.write_text(text, encoding="utf-8")
 
 
 def drop_thebe(app: Sphinx) -> None:
@@ -279,5 +348,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", add_page_assets, priority=400)
     app.connect("html-page-context", point_colab_at_notebooks, priority=502)
     app.connect("html-page-context", add_live_link, priority=503)
+    app.connect("html-page-context", add_edition_downloads, priority=504)
     app.connect("build-finished", write_notebooks, priority=900)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,4 +1,5 @@
-"""The instructors' exports (tools/exports.py): Anki deck, QTI package, printable sheets.
+"""The instructors' exports (tools/exports.py): Anki deck, QTI package, printable sheets
+and the handouts of the guide's activities (tools/handouts.py).
 
 Each file is opened as what it is: the deck as a zip holding an SQLite collection, the
 QTI package as a zip of XML. Every bank question and glossary term must be there, with
@@ -21,8 +22,8 @@ import genanki
 import pytest
 from conftest import ROOT
 
-from tools import exports
-from widgets import questions
+from tools import exports, handouts
+from widgets import differential, landmarks, names, questions
 from widgets.data import citation
 
 BANK = questions.load()
@@ -135,7 +136,7 @@ def test_sheets_hold_every_question_and_keys_the_answers(built):
             for c in q.choices:
                 assert html.escape(c.feedback) not in sheet
     pages = sorted(built.glob("*.html"))
-    assert len(pages) == 2 * len(exports.chapters(BANK)) + 1
+    assert len(pages) == 2 * len(exports.chapters(BANK)) + 1 + len(handouts.HANDOUTS)
     for page in pages:
         text = page.read_text(encoding="utf-8")
         assert "<script" not in text and not re.search(r"(src|href)=\"(https?:)?//", text)
@@ -150,7 +151,9 @@ def luminance(colour: str) -> float:
 
 
 def test_sheet_colours_reach_4_5_to_1_on_white():
-    colours = set(re.findall(r"color:(#[0-9a-f]{6})", exports.CSS))
+    colours = set(re.findall(r"color:(#[0-9a-f]{6})", exports.CSS + handouts.CSS))
+    colours |= set(re.findall(r'(?:fill|stroke)="(#[0-9a-f]{6})"', handouts.outline_svg(True)))
+    colours -= {"#eeeeee"}  # the bones' fill, behind no text
     assert colours >= {"#1a1a1a", "#4d4d4d"}
     for colour in colours:
         assert (1.05 / (luminance(colour) + 0.05)) >= 4.5, colour
@@ -191,3 +194,85 @@ def test_bad_input_is_named(tmp_path):
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 1
     assert result.stderr.startswith("tools.exports: argument 'outdir'")
+
+
+# --- the handouts of the guide's activities --------------------------------------------------
+
+
+def plain_words(text: str) -> str:
+    """HTML ``text`` as words: tags made spaces, entities decoded, spaces joined."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+
+
+def words(page: Path) -> str:
+    """The words of an exported page (:func:`plain_words`)."""
+    return plain_words(page.read_text("utf-8"))
+
+
+def test_every_handout_and_key_is_written_and_linked(built):
+    index = (built / "index.html").read_text(encoding="utf-8")
+    guide = (ROOT / "chapters" / "instructors.md").read_text(encoding="utf-8")
+    for name, title, _, key in handouts.HANDOUTS:
+        page = built / name
+        assert page.is_file()
+        assert f'<a href="{name}">{html.escape(title)}</a>' in index
+        assert f'<a href="../exports/{name}">' in guide
+        assert ("answer key" in title) == key
+    sheets = [name for name, *_, key in handouts.HANDOUTS if not key]
+    assert len(sheets) == 3 and len(handouts.HANDOUTS) == 6
+
+
+def test_hunt_sheet_deals_every_name_and_the_key_cites_each(built):
+    sheet, key = words(built / "hunt-sheet.html"), words(built / "hunt-key.html")
+    rows = names.load()
+    dealt = [row for group in handouts.hunt_groups() for row in group]
+    assert sorted(dealt, key=rows.index) == rows and len(set(map(id, dealt))) == len(rows)
+    for row in rows:
+        assert row.term in sheet and row.term in key
+        cited = "; ".join(map(citation, row.source))
+        assert f"{row.term} {row.year} {row.authors} {row.discipline} {cited}" in key
+        assert cited not in sheet
+    for question in handouts.HUNT_QUESTIONS:
+        assert plain_words(question) in sheet
+
+
+def test_body_outline_plots_the_midline_crossings_and_cites_every_study(built):
+    sheet, key = words(built / "body-outline.html"), words(built / "body-outline-key.html")
+    for row in landmarks.load():
+        for page in (sheet, key):
+            assert f"{landmarks.value_text(row)} {'; '.join(map(citation, row.source))}" in page
+    svg = (built / "body-outline-key.html").read_text(encoding="utf-8")
+    svg = svg[svg.index("<svg") :]
+    dots = re.findall(r'<circle cx="([\d.]+)" cy="[\d.]+" r="0.13"', svg)
+    assert [float(x) for x in dots] == pytest.approx(
+        [r.centre / 10 for r in handouts.midline_rows()]
+    )
+    blank = (built / "body-outline.html").read_text(encoding="utf-8")
+    assert 'r="0.13"' not in blank and "Midline" not in blank[blank.index("<svg") :]
+    assert 'width="16.8cm"' in svg, "drawn at 1:1 in centimetres"
+    assert citation("konno2017") in key and "mean age of 88" in key
+
+
+def test_condition_cards_cover_the_differential_and_the_key_follows_its_cells(built):
+    sheet, key = words(built / "condition-cards.html"), words(built / "condition-cards-key.html")
+    cells = {(r.condition, r.feature): r for r in differential.load()}
+    assert sheet.count("Lump? ") == len(differential.CONDITIONS)
+    for condition in differential.CONDITIONS:
+        assert condition in sheet
+        placement, used = handouts.lump_sort(condition)
+        assert f"{condition} First sort: {placement}." in key
+        levels = {f: cells[(condition, f)].level for f in handouts.LUMP_FINDINGS}
+        assert (placement == "no lump") == all(
+            v in ("atypical", "unknown") for v in levels.values()
+        )
+        assert all(cells[(condition, f)].level in ("typical", "possible") for f in used)
+        for feature in differential.FEATURES:
+            row = cells[(condition, feature)]
+            if row.level == "typical" and row.source:
+                assert f"({'; '.join(map(citation, row.source))})" in key
+    assert handouts.lump_sort("Back mouse (episacral lipoma)")[0] == "lump"
+    assert handouts.lump_sort("Sacroiliac joint pain")[0] == "no lump"
+    for _, keys in handouts.ANCHORS:
+        assert all(citation(k) in key for k in keys)
+    with pytest.raises(ValueError, match="argument 'condition' must be one of"):
+        handouts.lump_sort("Back mouse")

@@ -1,8 +1,10 @@
 """Chapter notebooks: downloads that run anywhere, readable in Jupyter, apps that never stall.
 
-Each chapter page offers a .ipynb download. It bundles the book's package (the wheel
-that `make book` builds and serves), so it runs from any folder in an environment
-that has only requirements.txt; its Markdown has no MyST syntax left.
+Each chapter page offers a .ipynb download in two editions: with solutions (the graded
+quiz and its answer key) and for students (no solution text, an answer cell after each
+exercise). Each bundles the book's package (the wheel that `make book` builds and
+serves), so it runs from any folder in an environment that has only the served
+requirements-notebooks.txt; its Markdown has no MyST syntax left.
 """
 
 from __future__ import annotations
@@ -22,10 +24,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from backmice_sphinx import book_wheel
+from backmice_notebooks import ANSWER_PROMPT, ANSWER_TAG
+from backmice_sphinx import NOTEBOOK_REQUIREMENTS, book_wheel
 from conftest import ROOT, shared_folder, toc_docnames
 from nbclient import NotebookClient
 
+from widgets import questions, worksheet
 from widgets.render import BOOK_ENV
 
 NOTEBOOK_PAGES = [
@@ -48,9 +52,28 @@ STALL_LIMIT = 20.0
 REPEATS = 5
 
 
-def downloaded(book_html: Path, docname: str) -> nbformat.NotebookNode:
-    """The notebook a chapter page offers for download."""
-    return nbformat.read(book_html / "_sources" / f"{docname}.ipynb", as_version=4)
+def downloaded(book_html: Path, docname: str, edition: str = "instructor") -> nbformat.NotebookNode:
+    """The notebook a chapter page offers for download, in ``edition``."""
+    return nbformat.read(download_path(book_html, docname, edition), as_version=4)
+
+
+def download_path(book_html: Path, docname: str, edition: str) -> Path:
+    """Where the site serves a chapter's ``edition``."""
+    from backmice_notebooks import edition_filename
+
+    folder = book_html / "_sources" / Path(docname).parent
+    return folder / edition_filename(Path(docname).name, edition)
+
+
+def committed(docname: str, edition: str = "instructor") -> nbformat.NotebookNode:
+    """The chapter's ``edition`` kept in ``notebooks/`` (what Colab opens)."""
+    from backmice_notebooks import edition_filename
+
+    path = ROOT / "notebooks" / edition_filename(Path(docname).name, edition)
+    return nbformat.read(path, as_version=4)
+
+
+EDITIONS = ("instructor", "student")
 
 
 def served_wheel(book_html: Path) -> Path:
@@ -65,12 +88,22 @@ def test_every_chapter_is_a_notebook():
 
 
 @pytest.mark.parametrize("docname", NOTEBOOK_PAGES)
-def test_page_offers_notebook_download(docname, book_html):
+def test_page_offers_both_editions_and_the_requirements(docname, book_html):
     page = (book_html / f"{docname}.html").read_text(encoding="utf-8")
-    assert f"_sources/{docname}.ipynb" in page
-    notebook = downloaded(book_html, docname)
-    assert notebook.metadata.kernelspec.name == "python3"
-    assert not any(cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code")
+    menu = page[page.index("dropdown-download-buttons") :]
+    menu = menu[: menu.index("</ul>")]
+    depth = "../" * docname.count("/")
+    for edition, text in (
+        ("instructor", ".ipynb, with solutions"),
+        ("student", ".ipynb, student edition"),
+    ):
+        served = download_path(book_html, docname, edition).relative_to(book_html)
+        assert f'href="{depth}{served}"' in menu, edition
+        assert text in menu
+        notebook = downloaded(book_html, docname, edition)
+        assert notebook.metadata.kernelspec.name == "python3"
+        assert not any(c.get("outputs") for c in notebook.cells if c.cell_type == "code")
+    assert f'href="{depth}requirements-notebooks.txt"' in menu
 
 
 # --- the package -----------------------------------------------------------------------
@@ -127,9 +160,10 @@ def test_installed_wheel_reads_its_bundled_data(book_html, fresh_venv, tmp_path)
 # --- downloads that run anywhere -----------------------------------------------------------
 
 
+@pytest.mark.parametrize("edition", EDITIONS)
 @pytest.mark.parametrize("docname", CHAPTERS)
-def test_download_bundles_the_served_wheel(docname, book_html):
-    first = downloaded(book_html, docname).cells[0]
+def test_download_bundles_the_served_wheel(docname, edition, book_html):
+    first = downloaded(book_html, docname, edition).cells[0]
     assert first.cell_type == "code"
     assert "book-setup" in first.metadata["tags"]
     bundle = re.search(r'use_bundled_book_package\("([A-Za-z0-9+/=]+)"\)', first.source)
@@ -153,12 +187,12 @@ def test_setup_cells_carry_their_files_and_one_call():
         compile(text, "cell", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
 
 
+@pytest.mark.parametrize("edition", EDITIONS)
 @pytest.mark.parametrize("docname", CHAPTERS)
-def test_download_is_the_colab_notebook_plus_the_setup_cell(docname, book_html):
-    download = downloaded(book_html, docname)
-    committed = ROOT / "notebooks" / f"{Path(docname).name}.ipynb"
+def test_download_is_the_colab_notebook_plus_the_setup_cell(docname, edition, book_html):
+    download = downloaded(book_html, docname, edition)
     download.cells = download.cells[1:]
-    assert nbformat.writes(download) == nbformat.writes(nbformat.read(committed, as_version=4))
+    assert nbformat.writes(download) == nbformat.writes(committed(docname, edition))
 
 
 def test_colab_notebooks_match_the_chapters():
@@ -166,7 +200,7 @@ def test_colab_notebooks_match_the_chapters():
     from tools.notebooks import NOTEBOOKS, expected
 
     wanted = expected()
-    assert len(wanted) == len(NOTEBOOK_PAGES) - ("intro" in NOTEBOOK_PAGES)
+    assert len(wanted) == 2 * (len(NOTEBOOK_PAGES) - ("intro" in NOTEBOOK_PAGES))
     assert sorted(NOTEBOOKS.glob("*.ipynb")) == sorted(wanted)
     stale = [p.name for p, text in wanted.items() if p.read_text(encoding="utf-8") != text]
     assert stale == [], "run `make notebooks` and commit notebooks/"
@@ -180,16 +214,16 @@ def _clean_env() -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def fresh_venv(tmp_path_factory) -> str:
-    """A new virtualenv with requirements.txt only (no clone on its path); its python.
+    """A new virtualenv with requirements-notebooks.txt only (no clone on its path).
 
-    Made once per run and shared by the xdist workers; the tests only run it.
+    Its python. Made once per run and shared by the xdist workers; the tests only run it.
     """
     with shared_folder(tmp_path_factory, "fresh-venv") as (folder, ready):
         python = str(folder / "bin" / "python")
         if not ready:
             subprocess.run([sys.executable, "-m", "venv", folder], check=True)
             subprocess.run(
-                [python, "-m", "pip", "install", "--quiet", "-r", ROOT / "requirements.txt"],
+                [python, "-m", "pip", "install", "--quiet", "-r", ROOT / NOTEBOOK_REQUIREMENTS],
                 check=True,
                 env=_clean_env(),
             )
@@ -231,23 +265,26 @@ def run_timed(notebook: nbformat.NotebookNode, folder: Path) -> list[float]:
     return [seconds.get(index, 0.0) for index in range(len(notebook.cells))]
 
 
+@pytest.mark.parametrize("edition", EDITIONS)
 @pytest.mark.parametrize("docname", CHAPTERS)
 def test_download_runs_anywhere_without_stalling(
-    docname, book_html, fresh_kernel, tmp_path, monkeypatch
+    docname, edition, book_html, fresh_kernel, tmp_path, monkeypatch
 ):
-    """Copied alone into an empty folder and run in a fresh virtualenv with
-    requirements.txt only: every cell runs, figures and apps appear, and no app()
-    cell stalls in REPEATS fresh kernels."""
+    """Copied alone into an empty folder and run in a fresh virtualenv with the served
+    requirements-notebooks.txt only: every cell runs, figures and apps appear, and no
+    app() cell stalls in REPEATS fresh kernels (one for the student edition, whose
+    code cells are the same less the quiz)."""
     for key in (BOOK_ENV, "PYTHONPATH"):
         monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("JUPYTER_PATH", fresh_kernel)
     monkeypatch.setenv("TMPDIR", str(tmp_path))  # the bundle unpacks here, not in /tmp
     folder = tmp_path / "empty"
     folder.mkdir()
-    source = book_html / "_sources" / f"{docname}.ipynb"
+    source = download_path(book_html, docname, edition)
     (folder / source.name).write_bytes(source.read_bytes())
     app_seconds = []
-    for _ in range(REPEATS):
+    repeats = REPEATS if edition == "instructor" else 1
+    for _ in range(repeats):
         notebook = nbformat.read(folder / source.name, as_version=4)
         seconds = run_timed(notebook, folder)
         errors = [
@@ -270,10 +307,181 @@ def test_download_runs_anywhere_without_stalling(
             kinds = {key for output in cell.outputs for key in output.get("data", {})}
             assert "application/vnd.jupyter.widget-view+json" in kinds, "live app expected"
             app_seconds.append(seconds[index])
-    assert len(app_seconds) >= REPEATS
+        answers = [c for c in notebook.cells if ANSWER_TAG in c.metadata.get("tags", [])]
+        assert bool(answers) == (edition == "student")
+    assert len(app_seconds) >= repeats
     assert max(app_seconds) < STALL_LIMIT, f"an app() cell stalled: {app_seconds}"
     # The package came from the bundle, unpacked under this test's TMPDIR (no clone).
     assert list(tmp_path.glob("backmice-book-*/widgets/__init__.py"))
+
+
+# --- the two editions ---------------------------------------------------------------------
+
+
+def _chapter_questions(docname: str) -> list[questions.Question]:
+    """The bank questions of a chapter page, as its quiz cell shows them."""
+    from backmice_notebooks import exercises
+
+    ids = exercises(ROOT / f"{docname}.md")
+    return [q for q in questions.load() if q.id in ids]
+
+
+def _solution_texts(q: questions.Question) -> list[str]:
+    """Every text that gives away ``q``: its explanation, per-choice feedback and answer.
+
+    The answer as the key marks it (``**B. text**``); a numeric answer also as
+    :func:`widgets.worksheet.answer` words it (a choice's own text is on the sheet).
+    """
+    texts = [q.explanation, *(c.feedback for c in q.choices)]
+    texts += [worksheet.answer(q)] if q.type == "numeric" else []
+    forms = [form for text in texts for form in {text, worksheet.md_escape(text)}]
+    return [*forms, f"**{worksheet.md_escape(worksheet.answer(q))}**"]
+
+
+def _editions(book_html: Path, docname: str, edition: str) -> list[nbformat.NotebookNode]:
+    """A chapter's ``edition`` as the site serves it and as ``notebooks/`` keeps it."""
+    return [downloaded(book_html, docname, edition), committed(docname, edition)]
+
+
+@pytest.mark.parametrize("docname", CHAPTERS)
+def test_student_edition_has_no_solution_text(docname, book_html):
+    bank = _chapter_questions(docname)
+    assert bank, "each chapter has bank questions"
+    for notebook in _editions(book_html, docname, "student"):
+        text = nbformat.writes(notebook)
+        shown = "\n".join(cell.source for cell in notebook.cells)
+        leaks = [s for q in bank for s in _solution_texts(q) if s in text or s in shown]
+        assert leaks == []
+        assert "<details>" not in shown and "Answer key" not in shown
+        assert "Answer:" not in shown and "Right." not in shown
+        assert "quiz.quiz(" not in shown, "no grading code that reveals answers"
+        assert "**Check**" not in shown
+
+
+@pytest.mark.parametrize("docname", CHAPTERS)
+def test_student_edition_has_an_answer_cell_after_each_exercise(docname, book_html):
+    from backmice_notebooks import exercises
+
+    wanted = exercises(ROOT / f"{docname}.md")
+    for notebook in _editions(book_html, docname, "student"):
+        cells = notebook.cells
+        answers = [i for i, c in enumerate(cells) if ANSWER_TAG in c.metadata.get("tags", [])]
+        assert len(answers) == len(wanted)
+        for exercise, index in zip(wanted, answers, strict=True):
+            cell, before = cells[index], cells[index - 1]
+            assert cell.cell_type == "markdown" and cell.source == ANSWER_PROMPT
+            assert cell.metadata["editable"] is True
+            assert f"[{exercise}]" in before.source, "the answer cell follows its question"
+        for q in _chapter_questions(docname):
+            (cell,) = [c for c in cells if f"[{q.id}]" in c.source]
+            assert worksheet.md_escape(q.stem) in cell.source
+            assert all(worksheet.md_escape(c.text) in cell.source for c in q.choices)
+            assert worksheet.md_escape(worksheet.how_to_answer(q)) in cell.source
+
+
+@pytest.mark.parametrize("docname", CHAPTERS)
+def test_instructor_edition_has_the_solutions(docname, book_html):
+    from backmice_notebooks import cite
+
+    bank = _chapter_questions(docname)
+    for notebook in _editions(book_html, docname, "instructor"):
+        cells = notebook.cells
+        (index,) = [i for i, c in enumerate(cells) if "quiz.quiz(" in c.source]
+        key = cells[index + 1]
+        assert key.cell_type == "markdown" and "Answer key (instructor edition)" in key.source
+        for q in bank:
+            assert worksheet.md_escape(worksheet.answer(q)) in key.source
+            assert worksheet.md_escape(q.explanation) in key.source
+            assert cite(",".join(q.source))[1:-1] in key.source
+        assert not any(ANSWER_TAG in c.metadata.get("tags", []) for c in cells)
+
+
+CHAPTER_WITH_EXERCISE = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+
+# A chapter
+
+```{exercise}
+:label: ex-a
+
+Why?
+```
+
+```{solution} ex-a
+:class: dropdown
+
+Because of the fascia.
+```
+
+Then more text.
+"""
+
+
+def test_exercise_directives_get_an_answer_cell_and_lose_their_solution(tmp_path):
+    """An ``{exercise}`` is an exercise too: the student edition cuts the Markdown after
+    it for an answer cell and drops its ``{solution}``; the other edition keeps it."""
+    from backmice_notebooks import chapter_notebook, exercises
+
+    source = tmp_path / "05-extra.md"
+    source.write_text(CHAPTER_WITH_EXERCISE, encoding="utf-8")
+    assert exercises(source) == ["exercise 1"]
+    student = chapter_notebook(source, edition="student")
+    kinds = [(c.cell_type, ANSWER_TAG in c.metadata.get("tags", [])) for c in student.cells]
+    assert kinds == [("markdown", False), ("markdown", True), ("markdown", False)]
+    assert student.cells[0].source.endswith("**Exercise 1.** Why?")
+    assert student.cells[2].source == "Then more text."
+    text = "\n".join(c.source for c in student.cells)
+    assert "fascia" not in text and "<details>" not in text
+    instructor = "\n".join(c.source for c in chapter_notebook(source).cells)
+    assert "Because of the fascia." in instructor and "<details>" in instructor
+
+
+def test_unknown_edition_is_an_error():
+    from backmice_notebooks import chapter_notebook, edition_filename
+
+    with pytest.raises(ValueError, match="argument 'edition' must be one of"):
+        edition_filename("01-terminology", "teacher")
+    with pytest.raises(ValueError, match="argument 'edition'"):
+        chapter_notebook(ROOT / "chapters" / "01-terminology.md", edition="answers")
+
+
+# --- requirements-notebooks.txt ----------------------------------------------------------------
+
+
+def _pins(path: Path) -> dict[str, str]:
+    """``name==version`` lines of a requirements file, by normalised name."""
+    pins = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"([A-Za-z0-9_.-]+)==([^\s;#]+)", line)
+        if match:
+            pins[re.sub(r"[-_.]+", "-", match[1]).lower()] = match[2]
+    return pins
+
+
+def test_notebook_requirements_are_served_and_agree_with_the_build(book_html):
+    ours = _pins(ROOT / NOTEBOOK_REQUIREMENTS)
+    assert (book_html / NOTEBOOK_REQUIREMENTS).read_bytes() == (
+        ROOT / NOTEBOOK_REQUIREMENTS
+    ).read_bytes()
+    assert {"jupyterlab", "ipykernel", "ipywidgets", "plotly"} <= set(ours)
+    lines = (ROOT / NOTEBOOK_REQUIREMENTS).read_text(encoding="utf-8").splitlines()
+    assert len([line for line in lines if line and not line.startswith("#")]) == len(ours)
+    for other in ("requirements.txt", "requirements-dev.txt", "requirements-lite.txt"):
+        theirs = _pins(ROOT / other)
+        clash = {n: (v, theirs[n]) for n, v in ours.items() if n in theirs and theirs[n] != v}
+        assert clash == {}, other
+    build = _pins(ROOT / "requirements.txt")
+    assert set(ours) - set(build) == {"jupyterlab"}, "all but JupyterLab come from the build"
+    guide = (ROOT / "chapters" / "instructors.md").read_text(encoding="utf-8")
+    assert f'<a href="../{NOTEBOOK_REQUIREMENTS}">' in guide
 
 
 # --- readable in Jupyter -----------------------------------------------------------------
@@ -285,10 +493,7 @@ def _markdown(notebook: nbformat.NotebookNode) -> str:
 
 @pytest.mark.parametrize("docname", CHAPTERS)
 def test_notebook_markdown_has_no_myst_syntax(docname, book_html):
-    for notebook in (
-        downloaded(book_html, docname),
-        nbformat.read(ROOT / "notebooks" / f"{Path(docname).name}.ipynb", as_version=4),
-    ):
+    for notebook in (downloaded(book_html, docname), committed(docname)):
         text = _markdown(notebook)
         assert MYST_SYNTAX.findall(text) == []
         assert "{cite" not in text and "{term}" not in text

@@ -5,9 +5,11 @@ an Anki deck (genanki 0.13.1) with a note per bank question and per glossary ter
 with its sources as author–year text; ``backmice-qti.zip``, QTI 1.2 as Canvas writes it,
 an assessment per chapter with per-choice feedback, the explanation as general feedback
 and numeric answers within their tolerance; a printable sheet and answer key per chapter
-(``chapter-N-questions.html``, ``chapter-N-key.html``; no script, nothing off-site); and
-``index.html``. The QTI is written here, not by text2qti 0.8.0, which needs the bank
-rewritten into its Markdown-like text (a second renderer, with Markdown and bespon).
+(``chapter-N-questions.html``, ``chapter-N-key.html``; no script, nothing off-site); the
+handouts of the instructor guide's activities, each with its key, from the book's data
+(:mod:`tools.handouts`); and ``index.html``. The QTI is written here, not by text2qti
+0.8.0, which needs the bank rewritten into its Markdown-like text (a second renderer,
+with Markdown and bespon). A right answer is worded once, by :func:`widgets.worksheet.answer`.
 
 Two runs give identical bytes: zip entries are sorted and dated 1980-01-01, and the
 deck's times (``mod`` of notes, cards and model; their ids count from it) are
@@ -30,14 +32,15 @@ from pathlib import Path
 
 import genanki
 
+from tools import handouts
 from widgets.data import citation
 from widgets.questions import Question, load
+from widgets.worksheet import HOW, answer, number_text
 
 GLOSSARY = Path(__file__).resolve().parent.parent / "chapters" / "glossary.md"
 MODEL_ID, DECK_ID = 1502716423, 1977380981  # fixed: Anki matches a re-import on them
 EPOCH = 1767225600  # 2026-01-01 UTC, the deck's time when SOURCE_DATE_EPOCH is not set
 KINDS = {"single": "multiple_choice_question", "multiple": "multiple_answers_question"}
-HOW = {"single": "Choose one.", "multiple": "Choose all that apply."}
 CSS = """body{font:11pt/1.45 Georgia,serif;color:#1a1a1a;background:#fff;max-width:44rem;
 margin:1.5rem auto;padding:0 1rem}h1{font-size:1.4rem}.q{margin-bottom:1rem;break-inside:avoid}
 .id,.src,footer{color:#4d4d4d;font:9pt/1.4 sans-serif}ol.c{list-style:upper-alpha}
@@ -45,9 +48,12 @@ a{color:#0b4f8a}@media print{body{margin:0;max-width:none}@page{margin:16mm}}"""
 PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="color-scheme" content="light">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>{0}</title>
+<link rel="icon" href="data:,">
 <style>{1}</style></head><body><main><h1>{0}</h1>{2}</main><footer><p>From the Back Mice
 book's question bank. Teaching material, not medical advice.</p></footer></body></html>
 """
+#: A handout's page: the sheets' page, its footer naming the book's data.
+HANDOUT_PAGE = PAGE.replace("question bank", "data")
 esc = html.escape
 
 
@@ -73,20 +79,6 @@ def plain(text: str) -> str:
     """MyST ``text`` as one line of words: roles resolved, ``*`` emphasis dropped."""
     text = re.sub(r"\{([\w:-]+)\}`([^`]*)`", _role, text)
     return " ".join(re.sub(r"\*+([^*\s][^*]*)\*+", r"\1", text).split())
-
-
-def _num(value: float) -> str:
-    """``value`` without trailing zeros: 34.4, 140."""
-    return f"{value:.6f}".rstrip("0").rstrip(".")
-
-
-def answer(q: Question) -> str:
-    """The right answer: ``B. text; D. text`` or ``34.4 % (accept 33.9 to 34.9)``."""
-    if q.type == "numeric":
-        low, high = _num(q.answer - q.tolerance), _num(q.answer + q.tolerance)
-        return f"{_num(q.answer)} {q.unit} (accept {low} to {high})"
-    right = [f"{chr(65 + i)}. {c.text.rstrip('.')}" for i, c in enumerate(q.choices) if c.correct]
-    return "; ".join(right)
 
 
 def chapters(bank: list[Question]) -> dict[str, list[Question]]:
@@ -171,9 +163,9 @@ def item(q: Question) -> str:
     ids = [f"{q.id}-{chr(65 + i)}" for i in range(len(q.choices))]
     pairs = list(zip(ids, q.choices, strict=True))
     if q.type == "numeric":
-        low, high = (_num(q.answer + sign * q.tolerance) for sign in (-1, 1))
+        low, high = (number_text(q.answer + sign * q.tolerance) for sign in (-1, 1))
         response, near = NUMERIC, GTE.format(low) + LTE.format(high)
-        right = f"<or>{EQ.format(_num(q.answer))}<and>{near}</and></or>"
+        right = f"<or>{EQ.format(number_text(q.answer))}<and>{near}</and></or>"
     else:
         labels = "".join(
             f'<response_label ident="{i}">{mat(c.text)}</response_label>' for i, c in pairs
@@ -243,8 +235,14 @@ def write(
                 esc(title), CSS, blank + f"<ol>{''.join(sheet(q, key) for q in qs)}</ol>"
             )
             links.append((name, title))
+    for name, (title, body) in handouts.pages().items():
+        files[name] = HANDOUT_PAGE.format(esc(title), CSS + handouts.CSS, body)
     items = "".join(f'<li><a href="{name}">{esc(text)}</a></li>' for name, text in links)
-    files["index.html"] = PAGE.format("Exports for instructors", CSS, f"<ul>{items}</ul>")
+    sheets = "".join(
+        f'<li><a href="{name}">{esc(title)}</a></li>' for name, title, *_ in handouts.HANDOUTS
+    )
+    body = f"<ul>{items}</ul><h2>Handouts for the guide's activities</h2><ul>{sheets}</ul>"
+    files["index.html"] = PAGE.format("Exports for instructors", CSS, body)
     files["backmice.apkg"] = deck(bank, terms, epoch)  # last: make's target is the deck
     outdir.mkdir(exist_ok=True)
     for name, content in files.items():

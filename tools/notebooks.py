@@ -1,9 +1,11 @@
 """Write the chapter notebooks that Colab opens from the repository (``make notebooks``).
 
 Colab opens only ``.ipynb`` files from GitHub, while the chapters are MyST ``.md``.
-This writes ``notebooks/NN-topic.ipynb`` for every chapter, with the repository URL
-and branch from ``_config.yml`` (the same notebooks a chapter page offers for
-download). ``tests/test_notebooks.py`` fails when they fall out of step.
+This writes, for every chapter, ``notebooks/NN-topic.ipynb`` (the edition with
+solutions, which the Colab launch button opens) and ``notebooks/NN-topic-student.ipynb``
+(the student edition, to hand out as a Colab link), with the repository URL and branch
+from ``_config.yml``: the same notebooks a chapter page offers for download, less the
+bundled package. ``tests/test_notebooks.py`` fails when they fall out of step.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-from backmice_notebooks import is_notebook_source, notebook_text
+from backmice_notebooks import EDITIONS, edition_filename, is_notebook_source, notebook_text
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -25,12 +27,15 @@ def repository() -> tuple[str, str]:
 
 
 def expected() -> dict[Path, str]:
-    """Every notebook that ``notebooks/`` should hold, with its text."""
+    """Every notebook that ``notebooks/`` should hold (both editions), with its text."""
     url, branch = repository()
     return {
-        NOTEBOOKS / f"{source.stem}.ipynb": notebook_text(source, url, branch)
+        NOTEBOOKS / edition_filename(source.stem, edition): notebook_text(
+            source, url, branch, edition=edition
+        )
         for source in sorted((ROOT / "chapters").glob("*.md"))
         if is_notebook_source(source)
+        for edition in EDITIONS
     }
 
 
