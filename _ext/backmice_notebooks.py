@@ -73,8 +73,11 @@ EDITIONS = ("instructor", "student")
 #: The tag of a student edition's answer cell, and what the cell says.
 ANSWER_TAG = "answer"
 ANSWER_PROMPT = "**Your answer:** "
-#: A chapter's quiz cell: the whole cell is one call, ``quiz.quiz("N")``.
-QUIZ_CALL = re.compile(r'\A\s*quiz\.quiz\("(?P<chapter>[\w-]+)"\)\s*\Z')
+#: A cell of bank questions: the whole cell is one call, a chapter's quiz
+#: ``quiz.quiz("N")`` or a case's gate ``cases.gate("cases-q-…")`` (one question).
+QUIZ_CALL = re.compile(
+    r'\A\s*(?:quiz\.quiz\("(?P<chapter>[\w-]+)"\)|cases\.gate\("(?P<gate>[\w-]+)"\))\s*\Z'
+)
 #: Where a student edition's Markdown is cut for an answer cell (after an exercise).
 _ANSWER_MARK = "<!-- backmice: answer cell -->"
 #: What the student edition says instead of the page's "press Check" sentence.
@@ -294,10 +297,13 @@ def _linked_sources(keys: Sequence[str]) -> str:
 
 
 def quiz_questions(cell: nbformat.NotebookNode) -> list:
-    """The bank questions a quiz cell shows (:data:`QUIZ_CALL`); none for any other cell."""
+    """The bank questions a quiz or gate cell shows (:data:`QUIZ_CALL`); none for others."""
+    from widgets.cases import gate
     from widgets.quiz import quiz
 
     match = QUIZ_CALL.match(cell.source) if cell.cell_type == "code" else None
+    if match and match["gate"]:
+        return [gate(match["gate"]).question]
     return list(quiz(match["chapter"]).questions) if match else []
 
 
@@ -317,12 +323,15 @@ def _without_check_sentence(text: str) -> str:
     return f"{head}\n\n{WORKSHEET_INTRO}" if head else WORKSHEET_INTRO
 
 
-def _worksheet(questions: Sequence) -> list[nbformat.NotebookNode]:
-    """The student edition of a quiz cell: each question, then an empty answer cell."""
+def _worksheet(questions: Sequence, first: int = 1) -> list[nbformat.NotebookNode]:
+    """The student edition of a quiz or gate cell: each question, then an answer cell.
+
+    Questions are numbered from ``first``, so a page of gates numbers them on.
+    """
     from widgets.worksheet import question_markdown
 
     cells = []
-    for number, question in enumerate(questions, 1):
+    for number, question in enumerate(questions, first):
         cells += [nbformat.v4.new_markdown_cell(question_markdown(number, question)), answer_cell()]
     return cells
 
@@ -330,6 +339,7 @@ def _worksheet(questions: Sequence) -> list[nbformat.NotebookNode]:
 def _edition_cells(cells: list, edition: str) -> list[nbformat.NotebookNode]:
     """``cells`` (Markdown already readable) as ``edition`` shows them."""
     out: list[nbformat.NotebookNode] = []
+    asked = 0  # questions so far: a page of gates numbers its questions on
     for cell in cells:
         questions = quiz_questions(cell)
         if cell.cell_type == "markdown" and _ANSWER_MARK in cell.source:
@@ -341,7 +351,8 @@ def _edition_cells(cells: list, edition: str) -> list[nbformat.NotebookNode]:
         elif questions and edition == "student":
             if out and out[-1].cell_type == "markdown":
                 out[-1].source = _without_check_sentence(out[-1].source)
-            out += _worksheet(questions)
+            out += _worksheet(questions, asked + 1)
+            asked += len(questions)
         elif questions:
             out += [cell, nbformat.v4.new_markdown_cell(answer_key(questions))]
         else:
