@@ -161,3 +161,33 @@ def test_no_page_links_to_a_loopback_or_linkified_address(book_html):
     pages = [p for p in book_html.glob("**/*.html") if "lite" not in p.parts]
     found = [str(p.relative_to(book_html)) for p in pages if bad.search(p.read_text("utf-8"))]
     assert found == []
+
+
+def test_vnu_errors_the_stock_book_also_has_are_not_the_books_own():
+    from tools.validate import own_errors
+
+    stock = [("index.html", "Start tag seen without seeing a doctype first.")]
+    book = [*stock, ("chapters/a.html", 'Duplicate ID "x".')]
+    assert own_errors(book, stock) == ['chapters/a.html: Duplicate ID "x".']
+    assert own_errors(stock, stock) == []
+
+
+def test_pa11y_budget_is_the_cleanest_stock_page():
+    from tools.validate import Comparison
+
+    assert Comparison(pa11y_book={"a": 1, "b": 1}, pa11y_stock={"s": 1, "t": 2}).pa11y_no_worse
+    assert not Comparison(pa11y_book={"a": 2}, pa11y_stock={"s": 1, "t": 2}).pa11y_no_worse
+
+
+def test_the_checkers_are_pinned_exactly_with_a_lock():
+    import json
+
+    from tools.validate import PINS
+
+    wanted = json.loads((PINS / "package.json").read_text())["dependencies"]
+    assert set(wanted) == {"vnu-jar", "pa11y"}
+    assert all(re.fullmatch(r"\d+\.\d+\.\d+", version) for version in wanted.values())
+    lock = json.loads((PINS / "package-lock.json").read_text())["packages"]
+    for name, version in wanted.items():
+        assert lock[f"node_modules/{name}"]["version"] == version
+        assert lock[f"node_modules/{name}"]["integrity"].startswith("sha512-")

@@ -14,7 +14,10 @@ Measures, on this machine:
   9 Mbit/s (the slow connection of issue 9);
 * the main-thread blocking of every page on a 390 × 844 phone with the CPU slowed down
   ×4: the sum of each long task's time past 50 ms, from navigation until the page has
-  been quiet for 2 s (median of ``--paints`` visits).
+  been quiet for 2 s (median of ``--paints`` visits);
+* the Nu HTML Checker and pa11y over the book and a stock Jupyter Book
+  (:mod:`tools.validate`): no HTML error of the book's own, and no more pa11y errors
+  per page than the stock book (``--no-validate`` skips them).
 
 A *figure page* loads plotly.js; a *text page* does not. Budgets: first visit
 ≤ 900 KiB gz for a figure page and ≤ 300 KiB gz for a text page; a figure page's first
@@ -39,6 +42,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tools import validate
 from tools.browser import HTML, ROOT, launch, serve, toc_docnames
 
 KIB = 1024
@@ -292,11 +296,14 @@ def main() -> int:
     parser.add_argument("--paints", type=int, default=5, help="visits per page (median paint)")
     parser.add_argument("--pages-only", action="store_true", help="measure _build/html; no builds")
     parser.add_argument("--output", type=Path, default=ROOT / "bench.json")
+    parser.add_argument("--no-validate", action="store_true", help="skip vnu and pa11y")
     args = parser.parse_args()
     runs: dict[str, list[float]] = {"cold": [], "warm": []}
     timings: dict[str, float] = {}
+    checked = None
     if args.pages_only:
         weights = measure_pages(HTML, paints=args.paints)
+        checked = None if args.no_validate else validate.compare(HTML)
     else:
         last_html = None
         for _ in range(args.runs):
@@ -311,9 +318,15 @@ def main() -> int:
             "warm_build_s": statistics.median(runs["warm"]),
         }
         weights = measure_pages(last_html, paints=args.paints)
+        checked = None if args.no_validate else validate.compare(last_html)
         shutil.rmtree(last_html.parent.parent, ignore_errors=True)
     verdict = judge(timings, weights)
+    if checked is not None:
+        verdict["vnu_own_errors"] = not checked.vnu_own
+        verdict["pa11y_no_worse_than_stock"] = checked.pa11y_no_worse
     print_table(timings, runs, weights, verdict)
+    if checked is not None:
+        print(validate.report(checked))
     report = {
         "budgets": BUDGETS,
         "cpu_slowdown": CPU_SLOWDOWN,
@@ -322,6 +335,8 @@ def main() -> int:
         "pages": [asdict(weight) | {"figure_page": weight.figure_page} for weight in weights],
         "pass": verdict,
     }
+    if checked is not None:
+        report["validators"] = asdict(checked)
     args.output.write_text(json.dumps(report, indent=2), encoding="utf-8")
     print(f"\nwrote {args.output}")
     return 0 if all(verdict.values()) else 1
