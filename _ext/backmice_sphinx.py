@@ -34,6 +34,9 @@ It does these things, each in one place:
 7. Loads ``backmice-questions.js`` on pages with a quiz (:mod:`widgets.quiz`) or a
    case's gate (:mod:`widgets.cases`), and ``backmice-cases.js``, which opens a case's
    stages one by one, on pages with a gate.
+   The review page (:mod:`widgets.spaced`) loads it too, then ts-fsrs (npm
+   ``ts-fsrs@5.4.2``'s browser build, committed under ``_static/`` as it is, with its
+   licence) and ``backmice-spaced.js``, which schedules with it.
 8. Makes sphinx-exercise's repeated content ids unique (``backmice_exercises``).
 """
 
@@ -66,11 +69,16 @@ FIGURES_JS = "backmice-figures.js"
 QUIZ_JS = "backmice-questions.js"
 #: The stages of a case open one at a time (see that file and :mod:`widgets.cases`).
 CASES_JS = "backmice-cases.js"
+#: npm ``ts-fsrs@5.4.2``'s ``dist/index.umd.js`` (sets ``window.FSRS``), as published.
+FSRS_JS = "ts-fsrs-5.4.2.umd.js"
+#: The review page's scheduler (see that file and :mod:`widgets.spaced`).
+SPACED_JS = "backmice-spaced.js"
 #: Scripts the book loads itself (page by page, with ``defer``), not on every page.
-OWN_SCRIPTS = (PLOTLY_JS, PAGE_JS, FIGURES_JS, QUIZ_JS, CASES_JS)
+OWN_SCRIPTS = (PLOTLY_JS, PAGE_JS, FIGURES_JS, QUIZ_JS, CASES_JS, FSRS_JS, SPACED_JS)
 PLOTLY_MARKER = 'class="plotly-graph-div'
 QUIZ_MARKER = 'class="bm-quiz"'
 GATE_MARKER = 'class="bm-quiz bm-gate"'
+SPACED_MARKER = 'class="bm-spaced"'
 PLOTLY_VERSION = re.compile(r"plotly\.js (?:\([^)]*\) )?v(\d+\.\d+\.\d+)")
 
 
@@ -115,7 +123,8 @@ def add_page_assets(
 
     A page with a quiz (:mod:`widgets.quiz`) loads the script that grades it; a page
     with a case's gate (:mod:`widgets.cases`) loads that script and the one that opens
-    the stages, after it.
+    the stages, after it; the review page (:mod:`widgets.spaced`) loads it, then ts-fsrs
+    and the review script.
 
     Also points the download button at the chapter's notebook.
     """
@@ -125,10 +134,13 @@ def add_page_assets(
         bundle = context["pathto"](f"_static/{PLOTLY_JS}", 1)
         app.add_js_file(FIGURES_JS, priority=210, defer="defer", **{"data-plotly": bundle})
     body = context.get("body", "")
-    if QUIZ_MARKER in body or GATE_MARKER in body:
+    if QUIZ_MARKER in body or GATE_MARKER in body or SPACED_MARKER in body:
         app.add_js_file(QUIZ_JS, priority=220, defer="defer")
     if GATE_MARKER in body:
         app.add_js_file(CASES_JS, priority=230, defer="defer")
+    if SPACED_MARKER in body:
+        app.add_js_file(FSRS_JS, priority=230, defer="defer")
+        app.add_js_file(SPACED_JS, priority=240, defer="defer")
     source = Path(app.env.doc2path(pagename))
     if is_notebook_source(source):
         context["ipynb_source"] = pagename + ".ipynb"

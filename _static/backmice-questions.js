@@ -14,6 +14,9 @@
  * {"id", "t" (ms since 1970), "right"}), which the review page schedules from, and
  * announced to other page scripts as a "bm-answered" event on document, detail
  * {id, right}. Reset does not touch the log: it clears the page, not the history.
+ *
+ * The review page (_static/backmice-spaced.js) grades with the same code: this file
+ * puts it on window.backmiceQuestions ({prefix, answerOf, show, record, clear}).
  */
 (function () {
   "use strict";
@@ -162,6 +165,10 @@
     });
     tally();
   }
+
+  window.backmiceQuestions = {
+    prefix: PREFIX, answerOf: answerOf, show: show, record: record, clear: clear
+  };
 
   function start() {
     [].forEach.call(document.querySelectorAll("section.bm-quiz"), setUp);

@@ -110,10 +110,12 @@ def answer_spec(question: questions.Question) -> dict[str, Any]:
     }
 
 
-def question_html(q: questions.Question, number: str = "") -> str:
+def question_html(q: questions.Question, number: str = "", hidden: bool = False) -> str:
     """One question: its fieldset, Check button, feedback region and hidden explanation.
 
-    ``number`` (such as ``"3."``) starts the question's legend, when given.
+    ``number`` (such as ``"3."``) starts the question's legend, when given; ``hidden``
+    hides the whole question until a page script shows it (the review page's questions
+    that are not due, :mod:`widgets.spaced`).
     """
     e, qid = html.escape, html.escape(q.id)
     mark = f'<span class="bm-num">{e(number)}</span> ' if number else ""
@@ -135,7 +137,8 @@ def question_html(q: questions.Question, number: str = "") -> str:
         f'<a href="{BIB_PAGE}#{BIB_ANCHOR.format(key=k)}">{e(citation(k))}</a>' for k in q.source
     )
     return (
-        f'<li class="bm-q" data-question-id="{qid}" data-type="{q.type}">'
+        f'<li class="bm-q" data-question-id="{qid}" data-type="{q.type}"'
+        f"{' hidden' if hidden else ''}>"
         f"<fieldset><legend>{mark}{e(q.stem)}</legend>"
         f'{field}</fieldset><button type="button" class="bm-check">Check</button>'
         '<div class="bm-feedback" aria-live="polite"></div>'
