@@ -38,7 +38,9 @@ NOTEBOOK_PAGES = [
     if (ROOT / f"{name}.md").exists()
     and "kernelspec:" in (ROOT / f"{name}.md").read_text(encoding="utf-8")[:600]
 ]
-CHAPTERS = [n for n in NOTEBOOK_PAGES if n.startswith("chapters/")]
+#: The topic chapters (``chapters/NN-topic``): figures, live apps and a quiz each. Other
+#: notebook pages (the review page) only offer their download.
+CHAPTERS = [n for n in NOTEBOOK_PAGES if re.match(r"chapters/\d\d-", n)]
 
 #: MyST syntax that plain Jupyter shows raw: roles, directive fences, options, targets.
 MYST_SYNTAX = re.compile(

@@ -31,7 +31,7 @@ from datetime import UTC, datetime, timedelta
 import fsrs
 import pytest
 from backmice_sphinx import FSRS_JS, QUIZ_JS, SPACED_JS, STATIC
-from conftest import ROOT
+from conftest import ROOT, flat
 from pagecheck import SERIOUS, PageReport, _watch, sideways_scroll
 from test_quiz import START_JS, answer, tab_to
 
@@ -109,6 +109,22 @@ def test_outside_the_book_build_the_deck_says_where_it_runs(monkeypatch):
     monkeypatch.delenv(BOOK_ENV, raising=False)
     bundle = spaced.review_deck()._repr_mimebundle_()
     assert list(bundle) == ["text/plain"] and "web page" in bundle["text/plain"]
+
+
+def test_review_notebook_reads_plainly_and_runs_without_the_book(monkeypatch, tmp_path):
+    """The review page's notebook: no MyST left, and its one cell says where review runs."""
+    import nbformat
+    from nbclient import NotebookClient
+    from test_notebooks import MYST_SYNTAX
+
+    notebook = nbformat.read(ROOT / "notebooks" / "review.ipynb", as_version=4)
+    text = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    assert MYST_SYNTAX.findall(text) == [] and "{" not in text
+    monkeypatch.delenv(BOOK_ENV, raising=False)
+    NotebookClient(notebook, timeout=120, resources={"metadata": {"path": str(tmp_path)}}).execute()
+    (cell,) = [c for c in notebook.cells if c.cell_type == "code" and "review_deck" in c.source]
+    assert [o.output_type for o in cell.outputs] == ["execute_result"]
+    assert "runs in the book's web page" in flat(cell.outputs[0].data["text/plain"])
 
 
 # ----------------------------------------------------------------- the vendored ts-fsrs
@@ -260,19 +276,25 @@ def press(page, selector: str) -> None:
     page.keyboard.press("Enter")
 
 
-def import_file(page, payload: bytes, name: str = "review.json") -> str:
-    """Import ``payload`` by keyboard (Space on the file input opens the chooser)."""
+def import_file(page, choosers: list, payload: bytes, name: str = "review.json") -> str:
+    """Import ``payload`` by keyboard (Space on the file input opens the chooser).
+
+    ``choosers`` collects the page's file choosers from its start: a listener added only
+    around the key press (``expect_file_chooser``) can miss the chooser now and then.
+    """
+    page.evaluate("() => { document.querySelector('.bm-spaced-message').textContent = ''; }")
     page.evaluate(FOCUS_DECK_JS)
     tab_to(page, "#bm-spaced-import", limit=300)
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
-    chooser.value.set_files({"name": name, "mimeType": "application/json", "buffer": payload})
-    message = page.locator(".bm-spaced-message")
-    page.wait_for_function(
-        "() => /Imported|Not imported/.test(document.querySelector('.bm-spaced-message')"
-        ".textContent)"
-    )
-    return message.inner_text()
+    opened = len(choosers)
+    page.keyboard.press("Space")
+    for _ in range(100):
+        if len(choosers) > opened:
+            break
+        page.wait_for_timeout(100)
+    assert len(choosers) > opened, "Space on the file input opens the file chooser"
+    choosers[-1].set_files({"name": name, "mimeType": "application/json", "buffer": payload})
+    page.wait_for_function("() => document.querySelector('.bm-spaced-message').textContent")
+    return page.locator(".bm-spaced-message").inner_text()
 
 
 @pytest.mark.parametrize("setting", ["desktop-light", "desktop-dark", "phone"])
@@ -285,6 +307,8 @@ def test_review_schedules_exports_resets_and_imports(setting, book_url, setting_
     report = PageReport(url="chapters/review", setting=setting)
     page = setting_context(setting).new_page()
     _watch(page, report)
+    choosers: list = []
+    page.on("filechooser", lambda chooser: choosers.append(chooser))
     page.clock.install(time=T0)
     review = f"{book_url}/chapters/review.html"
 
@@ -365,7 +389,7 @@ def test_review_schedules_exports_resets_and_imports(setting, book_url, setting_
         json.dumps(good | {"version": 2}).encode(): "newer version of the book",
     }
     for payload, why in bad_files.items():
-        said = import_file(page, payload, name="bad.json")
+        said = import_file(page, choosers, payload, name="bad.json")
         assert said.startswith("Not imported: bad.json") and why in said, said
         assert said.endswith("Your review history is unchanged.")
         assert page.evaluate(STORED_JS) == before
@@ -376,7 +400,7 @@ def test_review_schedules_exports_resets_and_imports(setting, book_url, setting_
     press(page, ".bm-spaced-reset")
     assert page.evaluate(STORED_JS) == {}
     assert status(page) == (0, "") and page.evaluate(SHOWN_JS) == []
-    said = import_file(page, saved.read_bytes(), name=saved.name)
+    said = import_file(page, choosers, saved.read_bytes(), name=saved.name)
     assert said.startswith(f"Imported {saved.name}: 6 answers")
     restored = page.evaluate(STORED_JS)
     assert {k: v for k, v in before.items() if ":score:" not in k} == restored
