@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from backmice_notebooks import is_notebook_source
+from backmice_notebooks import EDITIONS, edition_filename, is_notebook_source
 from conftest import ROOT, toc_docnames
 
 pytestmark = pytest.mark.build  # two cold builds, without a fixture that would mark them
@@ -39,9 +39,10 @@ def test_two_builds_give_identical_pages(tmp_path):
     assert differing == []
     notebooks = sorted(p.name for p in (first / "_sources" / "chapters").glob("*.ipynb"))
     wanted = [
-        f"{Path(name).name}.ipynb"
+        edition_filename(Path(name).name, edition)
         for name in toc_docnames()
         if name.startswith("chapters/") and is_notebook_source(ROOT / f"{name}.md")
+        for edition in EDITIONS
     ]
     assert notebooks == sorted(wanted) and len(notebooks) >= 4
     for name in notebooks:

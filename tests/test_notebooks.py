@@ -38,9 +38,10 @@ NOTEBOOK_PAGES = [
     if (ROOT / f"{name}.md").exists()
     and "kernelspec:" in (ROOT / f"{name}.md").read_text(encoding="utf-8")[:600]
 ]
-#: The topic chapters (``chapters/NN-topic``): figures, live apps and a quiz each. Other
-#: notebook pages (the review page) only offer their download.
-CHAPTERS = [n for n in NOTEBOOK_PAGES if re.match(r"chapters/\d\d-", n)]
+#: The chapters and the cases page. The review page (tests/test_spaced.py) is a notebook
+#: page too, for its download, but it holds no exercises, figures or apps.
+REVIEW_PAGE = "chapters/review"
+CHAPTERS = [n for n in NOTEBOOK_PAGES if n.startswith("chapters/") and n != REVIEW_PAGE]
 
 #: MyST syntax that plain Jupyter shows raw: roles, directive fences, options, targets.
 MYST_SYNTAX = re.compile(
