@@ -12,7 +12,8 @@
  * after an answer, then that it is open, with a link to its heading; focus stays
  * where the reader is, so the feedback can be read first. Locked stages leave the
  * page's table of contents too. "Start this case again" clears the case's answers
- * (through each gate's own Reset, hidden) and closes its stages; the review log is kept.
+ * (window.backmiceQuestions.forget, from the quiz script) and closes its stages; the
+ * review log is kept.
  * Without JavaScript every stage shows. Nothing leaves the page.
  */
 (function () {
@@ -97,8 +98,8 @@
 
     button.addEventListener("click", function () {
       stages.forEach(function (stage) {
-        var gate = gateOf(stage), reset = gate && gate.querySelector(".bm-reset");
-        if (reset) reset.click();
+        var gate = gateOf(stage), item = gate && gate.querySelector(".bm-q");
+        if (item) window.backmiceQuestions.forget(item);
       });
       update();
       var heading = kase.querySelector("h2");

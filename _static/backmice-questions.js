@@ -130,6 +130,7 @@
         var kept = load(item.dataset.questionId);
         if (kept) { done += 1; right += kept.right ? 1 : 0; }
       });
+      if (!score) return; /* a case's gate (widgets/cases.py) keeps no score */
       save("score:" + chapter, done ? { right: right, answered: done, total: items.length } : null);
       score.textContent = (note || "") + "Score: " + right + " of " + items.length + " right"
         + (done ? " (" + done + " answered)." : ".");
@@ -159,15 +160,19 @@
         save(id, right === null ? null : { answer: kept.answer, right: right });
       }
     });
-    quiz.querySelector(".bm-reset").addEventListener("click", function () {
-      items.forEach(function (item) { save(item.dataset.questionId, null); clear(item); });
-      tally("Answers cleared. ");
-    });
+    var reset = quiz.querySelector(".bm-reset");
+    if (reset) {
+      reset.addEventListener("click", function () {
+        items.forEach(function (item) { save(item.dataset.questionId, null); clear(item); });
+        tally("Answers cleared. ");
+      });
+    }
     tally();
   }
 
   window.backmiceQuestions = {
-    prefix: PREFIX, answerOf: answerOf, show: show, record: record, clear: clear
+    prefix: PREFIX, answerOf: answerOf, show: show, record: record, clear: clear,
+    forget: function (item) { save(item.dataset.questionId, null); clear(item); }
   };
 
   function start() {

@@ -7,8 +7,8 @@ that asks one question of the bank (:mod:`widgets.questions`, ``chapter: cases``
 In the book build (``BACKMICE_BOOK=1``) a :class:`Gate` shows as ``text/html``: a
 one-question quiz, ``<section class="bm-quiz bm-gate">``, rendered as the chapter
 quizzes render each question (:func:`widgets.quiz.question_html`) and graded by the
-same page script, ``_static/backmice-questions.js``. Its score bar and Reset button,
-which that script needs, are hidden: a gate has no score. The page script
+same page script, ``_static/backmice-questions.js``; a gate keeps no score and has no
+Reset button of its own (``data-chapter="cases"``). The page script
 ``_static/backmice-cases.js`` keeps each later stage of a case closed until the gate
 before it has a graded answer (any answer, right or wrong), and opens again on reload
 the stages whose gates were answered. Without JavaScript every stage shows. Anywhere
@@ -40,14 +40,12 @@ class Gate:
         q, e = self.question, html.escape
         data = script_json({q.id: answer_spec(q)})
         return (
-            f'<section class="bm-quiz bm-gate" data-chapter="{e(q.id)}" '
+            f'<section class="bm-quiz bm-gate" data-chapter="{e(str(q.chapter))}" '
             'aria-label="Question before the next stage">'
             '<p class="bm-quiz-intro"><strong>Your call.</strong> Answer, then press '
             "<strong>Check</strong>; any answer opens the next stage. Your answers stay in "
             "this browser only.</p>"
             f'<ol class="bm-questions">{question_html(q)}</ol>'
-            '<p class="bm-quiz-bar" hidden><span class="bm-score"></span> '
-            '<button type="button" class="bm-reset">Reset</button></p>'
             f'<script type="application/json" class="bm-quiz-data">{data}</script></section>'
         )
 
