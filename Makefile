@@ -138,7 +138,7 @@ ACTIONLINT = $(firstword $(wildcard $(BIN)/actionlint) actionlint)
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check widgets tests tools _ext examples
 	$(BIN)/ruff format --check widgets tests tools _ext examples
-	$(BIN)/codespell chapters intro.md widgets tests tools _ext examples README.md CONTRIBUTING.md ACCESSIBILITY.md
+	$(BIN)/codespell --skip "*/package-lock.json" chapters intro.md widgets tests tools _ext examples README.md CONTRIBUTING.md ACCESSIBILITY.md
 	@if command -v $(ACTIONLINT) >/dev/null; then set -x; $(ACTIONLINT) .github/workflows/*.yml; \
 	elif [ -n "$(REQUIRE_ACTIONLINT)" ]; then echo "actionlint is not installed" >&2; exit 1; \
 	else echo "actionlint is not installed: workflow not checked (requirements-actionlint.txt)"; fi
