@@ -12,6 +12,15 @@ with the book's package and its dependencies installed from the site's own files
 * ``lite/jupyter-lite.json``: the kernel loads Pyodide from ``./static/pyodide/`` and
   never falls back to PyPI, so no request leaves the site at run time.
 
+What the Live site adds for its readers (:func:`live_notebook`, :func:`add_file_notice`):
+
+* each notebook opens with a line saying to run all cells, and its setup cell folded;
+  the chapter's "Explore it live" boxes, which point to Live, are left out;
+* its pages say, when opened from a file (``file://``, where browsers do not start
+  JupyterLite), that Live needs the book served over http(s): ``lite/needs-http.html``;
+* the favicons the notebook app asks for (``static/favicons/``, from jupyter_server's
+  own), so the site answers no request with a 404.
+
 Downloads are cached in ``_build/lite-cache/``; when no input changed since the last
 build the site is left as it is, so a warm rebuild costs well under a second. The
 site holds only the notebooks app, without source maps.
@@ -22,14 +31,18 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import re
 import shutil
+import string
 import subprocess
 import sys
 import tarfile
 from pathlib import Path
+from typing import Any
 
-from backmice_notebooks import is_notebook_source, notebook_text
+import jupyter_server
+from backmice_notebooks import SETUP_TAG, is_notebook_source, notebook_text
 from backmice_sphinx import book_wheel
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +59,21 @@ LAB_EXTENSIONS = (
 )
 #: The Pyodide kernel as JupyterLite names it.
 LITE_KERNEL = {"display_name": "Python (Pyodide)", "language": "python", "name": "python"}
+#: The first cell of every Live notebook.
+RUN_ALL_FIRST = (
+    "**To start, choose Run ▸ Run All Cells** in the menu above. Python then starts inside "
+    "your browser, so the first figure takes a little while; after that, change a "
+    "figure's controls to redraw it. The folded cell below sets up the book's package."
+)
+RUN_ALL_TAG = "live-run-all"
+#: An "Explore it live" box as the notebooks write it (a quoted admonition): it points
+#: the reader to Live, where it has nothing to add.
+_EXPLORE_BOX = re.compile(r"^> \*\*Explore it live\*\*\n(?:>.*(?:\n|$))*", re.MULTILINE)
+#: The Live site's pages a reader may open: the notebook app, and the site's root.
+ENTRY_PAGES = ("notebooks/index.html", "index.html")
+_LOADER = re.compile(r"\bawait import\(")
+#: jupyter_server's favicons; the notebook app shows the kernel's state with two of them.
+FAVICONS = Path(jupyter_server.__file__).parent / "static" / "favicons"
 _PIN = re.compile(r"^(?P<name>[\w.-]+)==(?P<version>\S+)\s+--hash=sha256:(?P<sha>[0-9a-f]{64})")
 
 
@@ -117,15 +145,47 @@ def fetch_wheels() -> dict[str, Path]:
     return found
 
 
+def without_explore_boxes(markdown: str) -> str:
+    """``markdown`` without its "Explore it live" boxes (and the blank lines they leave)."""
+    return re.sub(r"\n{3,}", "\n\n", _EXPLORE_BOX.sub("", markdown)).strip("\n")
+
+
+def live_notebook(notebook: dict[str, Any]) -> dict[str, Any]:
+    """A chapter notebook as Live opens it.
+
+    First a Markdown cell saying to run all cells; the setup cell folded (its
+    ``jupyter.source_hidden``, which JupyterLab honours); no "Explore it live" box;
+    the Pyodide kernel, so no kernel dialog.
+    """
+    cells = []
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "markdown":
+            source = "".join(cell["source"])
+            cell = cell | {"source": without_explore_boxes(source)}
+            if not cell["source"].strip():
+                continue
+        if SETUP_TAG in cell.get("metadata", {}).get("tags", []):
+            jupyter = cell["metadata"].get("jupyter", {}) | {"source_hidden": True}
+            cell = cell | {"metadata": cell["metadata"] | {"jupyter": jupyter}}
+        cells.append(cell)
+    first = {
+        "cell_type": "markdown",
+        "id": RUN_ALL_TAG,
+        "metadata": {"tags": [RUN_ALL_TAG]},
+        "source": RUN_ALL_FIRST,
+    }
+    metadata = notebook["metadata"] | {"kernelspec": LITE_KERNEL}
+    return notebook | {"cells": [first, *cells], "metadata": metadata}
+
+
 def write_contents(folder: Path, wheel: Path) -> None:
-    """The chapter notebooks (as downloaded from the book) into ``folder``."""
+    """The chapter notebooks (as downloaded from the book, made Live's) into ``folder``."""
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     for source in sorted((ROOT / "chapters").glob("*.md")):
         if is_notebook_source(source):
-            notebook = json.loads(notebook_text(source, wheel=wheel.read_bytes()))
-            notebook["metadata"]["kernelspec"] = LITE_KERNEL  # opens with no kernel dialog
+            notebook = live_notebook(json.loads(notebook_text(source, wheel=wheel.read_bytes())))
             text = json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
             (folder / f"{source.stem}.ipynb").write_text(text, encoding="utf-8")
 
@@ -146,6 +206,39 @@ def serve_pyodide(runtime: Path, wheels: dict[str, Path], startup: list[str], ta
         if name != "pyodide-lock.json":
             shutil.copyfile(runtime / name, target / name)
     (target / "pyodide-lock.json").write_text(json.dumps(lock), encoding="utf-8")
+
+
+def add_file_notice(page: Path, site: Path) -> None:
+    """Put ``lite/needs-http.html`` into ``page``: its style in the head, the rest in the body.
+
+    Its link back to the book is relative to ``page`` (the book is the site's parent).
+    """
+    template = (LITE / "needs-http.html").read_text(encoding="utf-8")
+    book = os.path.relpath(site.parent / "index.html", page.parent)
+    notice = string.Template(template).substitute(book=book)
+    style = re.search(r"^<style>.*?^</style>\n", notice, re.DOTALL | re.MULTILINE)
+    if style is None:
+        raise SystemExit("lite/needs-http.html has no <style>")
+    body = notice[: style.start()] + notice[style.end() :]
+    html = re.sub(r"<html>", '<html lang="en">', page.read_text(encoding="utf-8"), count=1)
+    # JupyterLite's loader, which a file:// page cannot import (a CORS error), is skipped.
+    html, loaders = _LOADER.subn('location.protocol === "file:" || await import(', html)
+    if loaders != 1:
+        raise SystemExit(f"{page}: expected one JupyterLite loader (await import), found {loaders}")
+    html = html.replace("</head>", style.group(0) + "</head>", 1)
+    opening = re.search(r"<body[^>]*>", html)
+    if opening is None:  # a page with only a head (the site's root): the body is implied
+        html = html.replace("</head>", "</head>\n<body>\n" + body + "</body>", 1)
+    else:
+        html = html[: opening.end()] + "\n" + body + html[opening.end() :]
+    page.write_text(html, encoding="utf-8")
+
+
+def serve_favicons(target: Path) -> None:
+    """jupyter_server's favicons into ``target`` (the notebook app asks for them)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for icon in FAVICONS.glob("*.ico"):
+        shutil.copyfile(icon, target / icon.name)
 
 
 def inputs_digest(paths: list[Path]) -> str:
@@ -194,6 +287,9 @@ def build() -> str:
         command += ["--piplite-wheels", str(path)]
     subprocess.run(command, check=True, cwd=stage, capture_output=True)
     serve_pyodide(runtime, wheels, spec["startup"], OUTPUT / "static" / "pyodide")
+    serve_favicons(OUTPUT / "static" / "favicons")
+    for name in ENTRY_PAGES:
+        add_file_notice(OUTPUT / name, OUTPUT)
     STAMP.write_text(digest, encoding="utf-8")
     return "built"
 
