@@ -38,12 +38,14 @@ import string
 import subprocess
 import sys
 import tarfile
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import jupyter_server
 from backmice_notebooks import SETUP_TAG, is_notebook_source, notebook_text
 from backmice_sphinx import book_wheel
+from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parent.parent
 LITE = ROOT / "lite"
@@ -57,6 +59,10 @@ LAB_EXTENSIONS = (
     "@jupyter-widgets/jupyterlab-manager",
     "jupyterlab-plotly",
 )
+#: The Pyodide kernel's own wheels (in the site, where the build puts them), preloaded
+#: with the pinned ones: its package manager, its kernel, and the widgets' stand-in.
+KERNEL_WHEELS = ("piplite", "ipykernel", "pyodide-kernel", "widgetsnbextension")
+KERNEL_PYPI = Path("extensions/@jupyterlite/pyodide-kernel-extension/static/pypi")
 #: The Pyodide kernel as JupyterLite names it.
 LITE_KERNEL = {"display_name": "Python (Pyodide)", "language": "python", "name": "python"}
 #: The first cell of every Live notebook.
@@ -190,22 +196,101 @@ def write_contents(folder: Path, wheel: Path) -> None:
             (folder / f"{source.stem}.ipynb").write_text(text, encoding="utf-8")
 
 
-def serve_pyodide(runtime: Path, wheels: dict[str, Path], startup: list[str], target: Path) -> None:
-    """Pyodide and its start-up wheels into ``target``, with a lock naming those files."""
+def canonical(name: str) -> str:
+    """A distribution name as package indexes and ``pyodide-lock.json`` key it."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def wheel_imports(wheel: Path) -> list[str]:
+    """The top-level modules and packages of a wheel (its ``imports`` in a lock)."""
+    with zipfile.ZipFile(wheel) as archive:
+        tops = {name.split("/")[0] for name in archive.namelist()}
+    return sorted(
+        top.removesuffix(".py")
+        for top in tops
+        if not top.endswith((".dist-info", ".data")) and (top.endswith(".py") or "." not in top)
+    )
+
+
+def lock_entry(wheel: Path) -> dict[str, Any]:
+    """A ``pyodide-lock.json`` entry for a pure-Python wheel served next to Pyodide.
+
+    It depends on nothing: the kernel preloads every package by name (:func:`preloaded`).
+    """
+    name, version = wheel.name.split("-")[:2]
+    return {
+        "name": canonical(name),
+        "version": version,
+        "file_name": wheel.name,
+        "install_dir": "site",
+        "sha256": _sha256(wheel),
+        "package_type": "package",
+        "imports": wheel_imports(wheel),
+        "depends": [],
+        "unvendored_tests": False,
+    }
+
+
+def kernel_wheels(site: Path) -> list[Path]:
+    """The newest wheel of each of :data:`KERNEL_WHEELS` that the Pyodide kernel ships."""
+    newest: dict[str, tuple[Version, Path]] = {}
+    for wheel in (site / KERNEL_PYPI).glob("*.whl"):
+        name, version = wheel.name.split("-")[:2]
+        if canonical(name) in KERNEL_WHEELS and (
+            canonical(name) not in newest or Version(version) > newest[canonical(name)][0]
+        ):
+            newest[canonical(name)] = (Version(version), wheel)
+    missing = sorted(set(KERNEL_WHEELS) - set(newest))
+    if missing:
+        raise SystemExit(f"the Pyodide kernel ships no wheel of {missing} in {KERNEL_PYPI}")
+    return [wheel for _, wheel in newest.values()]
+
+
+def serve_pyodide(
+    runtime: Path, wheels: dict[str, Path], startup: list[str], extra: list[Path], target: Path
+) -> list[str]:
+    """Pyodide and the wheels it preloads into ``target``, with a lock naming those files.
+
+    ``startup`` names the pinned ``wheels`` that Pyodide's own lock lists (their entries
+    get the served file's hash); the other pinned wheels and the ``extra`` ones get new
+    entries. Returns every package served, by name: what the kernel preloads.
+    """
     target.mkdir(parents=True, exist_ok=True)
     lock = json.loads((runtime / "pyodide-lock.json").read_text(encoding="utf-8"))
     packages = lock["packages"]
-    for name in startup:
-        wheel = wheels[name]
-        entry = packages[name]
-        if entry["file_name"] != wheel.name:
-            raise SystemExit(f"pyodide-lock.json wants {entry['file_name']}, pinned {wheel.name}")
-        entry["sha256"] = _sha256(wheel)
+    for name, wheel in wheels.items():
+        if name in startup:
+            entry = packages[name]
+            if entry["file_name"] != wheel.name:
+                raise SystemExit(
+                    f"pyodide-lock.json wants {entry['file_name']}, pinned {wheel.name}"
+                )
+            entry["sha256"] = _sha256(wheel)
+        else:
+            packages[name] = lock_entry(wheel)
+        shutil.copyfile(wheel, target / wheel.name)
+    for wheel in extra:
+        entry = lock_entry(wheel)
+        packages[entry["name"]] = entry
         shutil.copyfile(wheel, target / wheel.name)
     for name in json.loads((LITE / "pyodide.json").read_text(encoding="utf-8"))["files"]:
         if name != "pyodide-lock.json":
             shutil.copyfile(runtime / name, target / name)
     (target / "pyodide-lock.json").write_text(json.dumps(lock), encoding="utf-8")
+    return sorted({*wheels, *(canonical(w.name.split("-")[0]) for w in extra)})
+
+
+def preload(config: Path, names: list[str]) -> None:
+    """Make the Pyodide kernel of the site's ``config`` (jupyter-lite.json) load ``names``.
+
+    Pyodide loads them all at once while it starts (``loadPyodideOptions.packages``),
+    and the kernel then skips installing its own packages one by one with piplite.
+    """
+    data = json.loads(config.read_text(encoding="utf-8"))
+    plugins = data["jupyter-config-data"]["litePluginSettings"]
+    kernel = plugins["@jupyterlite/pyodide-kernel-extension:kernel"]
+    kernel["loadPyodideOptions"] = kernel.get("loadPyodideOptions", {}) | {"packages": names}
+    config.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
 
 
 def add_file_notice(page: Path, site: Path) -> None:
@@ -286,7 +371,14 @@ def build() -> str:
     for path in [*piplite, wheel]:
         command += ["--piplite-wheels", str(path)]
     subprocess.run(command, check=True, cwd=stage, capture_output=True)
-    serve_pyodide(runtime, wheels, spec["startup"], OUTPUT / "static" / "pyodide")
+    served = serve_pyodide(
+        runtime,
+        wheels,
+        spec["startup"],
+        [*kernel_wheels(OUTPUT), wheel],
+        OUTPUT / "static" / "pyodide",
+    )
+    preload(OUTPUT / "jupyter-lite.json", served)
     serve_favicons(OUTPUT / "static" / "favicons")
     for name in ENTRY_PAGES:
         add_file_notice(OUTPUT / name, OUTPUT)
