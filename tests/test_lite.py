@@ -13,6 +13,7 @@ that Live needs the book served over http(s); the launch menu's rocket button is
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import re
 import time
@@ -53,6 +54,26 @@ def test_live_site_is_built_trimmed_and_offline(book_html):
     assert files == {f"{Path(n).name}.ipynb" for n in CHAPTERS}
     index = json.loads((LIVE / "pypi" / "all.json").read_text(encoding="utf-8"))
     assert {"backmice-book", "plotly", "ipywidgets", "pybtex"} <= set(index)
+
+
+def test_pyodide_preloads_every_package_from_the_site(book_html):
+    """Pyodide loads the kernel's and the chapters' packages as it starts, from its lock."""
+    config = json.loads((LIVE / "jupyter-lite.json").read_text(encoding="utf-8"))
+    kernel = config["jupyter-config-data"]["litePluginSettings"][
+        "@jupyterlite/pyodide-kernel-extension:kernel"
+    ]
+    preloaded = kernel["loadPyodideOptions"]["packages"]
+    kernel_own = {"micropip", "piplite", "ipykernel", "comm", "pyodide-kernel", "jedi", "ipython"}
+    assert kernel_own | {"backmice-book", "plotly", "ipywidgets", "pybtex"} <= set(preloaded)
+    static = LIVE / "static" / "pyodide"
+    lock = json.loads((static / "pyodide-lock.json").read_text(encoding="utf-8"))["packages"]
+    for name in preloaded:
+        served = static / lock[name]["file_name"]
+        assert hashlib.sha256(served.read_bytes()).hexdigest() == lock[name]["sha256"], name
+    wheel = next(static.glob("backmice_book-*.whl"))
+    assert (
+        wheel.read_bytes() == next((book_html / "_static").glob("backmice_book-*.whl")).read_bytes()
+    )
 
 
 @pytest.mark.parametrize("docname", CHAPTERS)

@@ -6,11 +6,16 @@ with the book's package and its dependencies installed from the site's own files
 * the Pyodide runtime from the npm package pinned in ``lite/pyodide.json`` (its
   ``npm pack`` tarball is checked against the pinned sha512 integrity);
 * the wheels of ``lite/pyodide-requirements.txt`` from PyPI, each checked against
-  its pinned sha256: the kernel's start-up packages are served next to Pyodide,
-  listed in a copy of ``pyodide-lock.json`` whose hashes name these files; the
-  rest, with the book's own wheel, through piplite's index;
+  its pinned sha256, served next to Pyodide with the kernel's own wheels (piplite,
+  its kernel) and the book's wheel, all listed in a copy of ``pyodide-lock.json``
+  whose hashes name these files (and in piplite's index too);
 * ``lite/jupyter-lite.json``: the kernel loads Pyodide from ``./static/pyodide/`` and
-  never falls back to PyPI, so no request leaves the site at run time.
+  never falls back to PyPI, so no request leaves the site at run time. The build
+  adds every served package to the packages Pyodide loads as it starts
+  (:func:`preload`): all at once, instead of one piplite install after another by
+  the kernel and then by the notebook's setup cell, which then finds the book's
+  package installed (``python -m tools.livebench`` times the Live click to the
+  first figure).
 
 What the Live site adds for its readers (:func:`live_notebook`, :func:`add_file_notice`):
 
@@ -215,7 +220,7 @@ def wheel_imports(wheel: Path) -> list[str]:
 def lock_entry(wheel: Path) -> dict[str, Any]:
     """A ``pyodide-lock.json`` entry for a pure-Python wheel served next to Pyodide.
 
-    It depends on nothing: the kernel preloads every package by name (:func:`preloaded`).
+    It depends on nothing: the kernel preloads every package by name (:func:`preload`).
     """
     name, version = wheel.name.split("-")[:2]
     return {
