@@ -14,11 +14,15 @@ Measures, on this machine:
   9 Mbit/s (the slow connection of issue 9);
 * the main-thread blocking of every page on a 390 × 844 phone with the CPU slowed down
   ×4: the sum of each long task's time past 50 ms, from navigation until the page has
-  been quiet for 2 s (median of ``--paints`` visits).
+  been quiet for 2 s (median of ``--paints`` visits);
+* the time from each chapter's "Live" click to Live's first figure, cold and warm
+  (median of ``--live-rounds``; :mod:`tools.livebench`), in the book built by
+  ``make book`` (``_build/html``, which holds the Live site; the builds above do not).
 
 A *figure page* loads plotly.js; a *text page* does not. Budgets: first visit
 ≤ 900 KiB gz for a figure page and ≤ 300 KiB gz for a text page; a figure page's first
-paint ≤ 1.5 × the text pages'; blocking on a phone ≤ 600 ms per page. ``--pages-only``
+paint ≤ 1.5 × the text pages'; blocking on a phone ≤ 600 ms per page; Live's first figure
+≤ 15 s cold. ``--pages-only``
 measures the book already built in ``_build/html`` and skips the builds. Prints a table
 with pass/fail against the budgets and writes ``bench.json``. Timings are not asserted
 by the test suite; this is the place for them.
@@ -39,6 +43,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tools import livebench
 from tools.browser import HTML, ROOT, launch, serve, toc_docnames
 
 KIB = 1024
@@ -292,6 +297,9 @@ def main() -> int:
     parser.add_argument("--paints", type=int, default=5, help="visits per page (median paint)")
     parser.add_argument("--pages-only", action="store_true", help="measure _build/html; no builds")
     parser.add_argument("--output", type=Path, default=ROOT / "bench.json")
+    parser.add_argument(
+        "--live-rounds", type=int, default=3, help="Live cold+warm runs per chapter (0: none)"
+    )
     args = parser.parse_args()
     runs: dict[str, list[float]] = {"cold": [], "warm": []}
     timings: dict[str, float] = {}
@@ -314,12 +322,20 @@ def main() -> int:
         shutil.rmtree(last_html.parent.parent, ignore_errors=True)
     verdict = judge(timings, weights)
     print_table(timings, runs, weights, verdict)
+    live = None
+    if args.live_rounds and not (HTML / "lite" / "index.html").exists():
+        print("\nLive: _build/html/lite is not built (`make book`): not measured")
+    elif args.live_rounds:
+        live = livebench.measure(HTML, rounds=args.live_rounds)
+        livebench.print_report(live)
+        verdict["live_first_figure_cold_s"] = live["pass"]
     report = {
-        "budgets": BUDGETS,
+        "budgets": BUDGETS | {"live_first_figure_cold_s": livebench.COLD_BUDGET_S},
         "cpu_slowdown": CPU_SLOWDOWN,
         "timings": timings,
         "runs": runs,
         "pages": [asdict(weight) | {"figure_page": weight.figure_page} for weight in weights],
+        "live": live,
         "pass": verdict,
     }
     args.output.write_text(json.dumps(report, indent=2), encoding="utf-8")

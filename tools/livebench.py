@@ -10,8 +10,9 @@ everything it fetched cached.
 Each round measures every chapter cold then warm, chapter after chapter, so that a
 busy moment of a shared machine hits them alike; the report gives the median per
 chapter and the machine's load average before and after. Budget: the cold median of
-every chapter at most 15 s. Run alone: ``python -m tools.livebench`` (``--html`` picks
-another built book, e.g. to compare two builds).
+every chapter at most 15 s. ``make bench`` runs it (tools/bench.py); run alone:
+``python -m tools.livebench`` (``--html`` picks another built book, e.g. to compare two
+builds).
 """
 
 from __future__ import annotations
