@@ -240,6 +240,9 @@ def book_wheel(folder: Path) -> Path:
 
 
 LIVE_APP = "lite/notebooks/index.html"
+#: The name of the launch menu's rocket button (its aria-label and title; see
+#: ``_templates/article-header-buttons.html``) when the book makes the menu itself.
+LAUNCH_MENU = "Launch: run this chapter's code"
 
 
 def add_live_link(
@@ -248,7 +251,7 @@ def add_live_link(
     """Give a chapter page a launch entry "Live" that opens it in the book's JupyterLite.
 
     It joins the theme's launch menu when there is one (``repository.url`` set), and
-    is a menu of its own otherwise.
+    is a menu of its own otherwise, named :data:`LAUNCH_MENU`.
     """
     source = Path(app.env.doc2path(pagename))
     if not is_notebook_source(source) or "pathto" not in context:
@@ -270,7 +273,7 @@ def add_live_link(
     buttons.append(
         {
             "type": "group",
-            "tooltip": "Launch",
+            "tooltip": LAUNCH_MENU,
             "icon": "fas fa-rocket",
             "buttons": [entry],
             "label": "launch-buttons",

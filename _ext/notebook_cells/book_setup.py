@@ -43,12 +43,12 @@ MISSING_PINS = {
 
 async def use_bundled_book_package(bundle: str) -> None:
     """Unpack the bundled wheel (once) and put it first on sys.path, unless installed."""
+    if importlib.util.find_spec("widgets") is not None:
+        return  # installed, with what it needs (the book's Live site preloads them all)
     if sys.platform == "emscripten":  # JupyterLite (Pyodide): from its package index
         import piplite
 
         await piplite.install(LITE_PACKAGES, deps=False)
-    if importlib.util.find_spec("widgets") is not None:
-        return
     wheel = base64.b64decode(bundle)
     folder = Path(tempfile.gettempdir()) / f"backmice-book-{hashlib.sha256(wheel).hexdigest()[:12]}"
     if not folder.exists():
