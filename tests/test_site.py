@@ -303,3 +303,44 @@ def test_the_search_icon_leaves_the_typed_text_clear(setting, book_url, setting_
     page.goto(f"{book_url}/intro.html", wait_until="networkidle")
     place = page.evaluate(SEARCH_FIELD_JS)
     assert place["iconRight"] <= place["textLeft"], place
+
+
+#: On a drawn page: [plot, text, px] of each shown figure text under 12 px, the pairs of
+#: a slider's step labels that overlap, and how many figure texts were measured.
+PHONE_TEXT_JS = """() => {
+  const small = [], overlaps = [];
+  let measured = 0;
+  document.querySelectorAll('.js-plotly-plot').forEach((plot, i) => {
+    plot.querySelectorAll('text').forEach(t => {
+      const box = t.getBoundingClientRect();
+      if (!t.textContent.trim() || !box.width) return;
+      measured += 1;
+      const size = parseFloat(getComputedStyle(t).fontSize);
+      if (size < 12) small.push([i, t.textContent.slice(0, 30), size]);
+    });
+    plot.querySelectorAll('g.slider-group').forEach(slider => {
+      const boxes = Array.from(slider.querySelectorAll('g.slider-label-group text'))
+        .map(t => [t.textContent, t.getBoundingClientRect()]).filter(([, r]) => r.width);
+      boxes.forEach(([a, p], n) => boxes.slice(n + 1).forEach(([b, q]) => {
+        if (p.left < q.right - 1 && q.left < p.right - 1 && p.top < q.bottom - 1
+            && q.top < p.bottom - 1) overlaps.push([i, a, b]);
+      }));
+    });
+  });
+  return {small, overlaps, measured};
+}"""
+
+
+def test_phone_figure_text_is_at_least_12_px_and_slider_labels_do_not_overlap(
+    book_url, setting_context
+):
+    page = setting_context("phone").new_page()
+    measured = 0
+    for docname in toc_docnames():
+        page.goto(f"{book_url}/{docname}.html", wait_until="load")
+        wait_for_figures(page)
+        found = page.evaluate(PHONE_TEXT_JS)
+        assert found["small"] == [] and found["overlaps"] == [], docname
+        measured += found["measured"]
+    assert measured > 200, "the figures' texts were measured"
+    page.close()
