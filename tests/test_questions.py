@@ -556,3 +556,18 @@ def test_a_case_objective_loads_with_its_chapter_named(tmp_path):
         ("cases-x", "cases"),
         ("ch2-y", 2),
     ]
+
+
+def test_the_books_bank_is_loaded_once_until_a_file_changes():
+    import os
+
+    first = questions.bank()
+    assert questions.bank() is first and first == tuple(questions.load())
+    path = ROOT / "data" / "objectives.csv"
+    times = path.stat()
+    try:
+        os.utime(path, ns=(times.st_atime_ns, times.st_mtime_ns + 1_000_000))
+        again = questions.bank()
+        assert again is not first and again == first, "a touched file is read again"
+    finally:
+        os.utime(path, ns=(times.st_atime_ns, times.st_mtime_ns))

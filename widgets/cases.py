@@ -69,7 +69,7 @@ class Gate:
 
 def gate(question_id: str) -> Gate:
     """The gate that asks bank question ``question_id`` (a ``cases-q-…`` id)."""
-    found = {q.id: q for q in questions.load() if q.chapter == CHAPTER}
+    found = {q.id: q for q in questions.bank() if q.chapter == CHAPTER}
     if question_id not in found:
         raise ValueError(
             f"argument 'question_id' must be the id of a question of chapter {CHAPTER!r} "

@@ -13,6 +13,7 @@ like the CSV files (:mod:`widgets.data`).
 from __future__ import annotations
 
 import collections
+import functools
 import json
 import math
 import re
@@ -24,7 +25,18 @@ import cattrs
 from cattrs.v import format_exception
 
 from . import objectives
-from .data import DATA_DIR, Cites, DataError, Model, RowError, bib_keys, decode, require, row_model
+from .data import (
+    BIB_FILE,
+    DATA_DIR,
+    Cites,
+    DataError,
+    Model,
+    RowError,
+    bib_keys,
+    decode,
+    require,
+    row_model,
+)
 
 TYPES = ("single", "multiple", "numeric")
 LEVELS = ("recall", "apply", "analyse")
@@ -253,3 +265,24 @@ def write_json(directory: Path | None = None) -> Path:
 
 if __name__ == "__main__":
     print(f"wrote {write_json()}")
+
+
+#: The files a load of the book's own bank reads.
+_BANK_FILES = ("questions.yaml", "questions.json", "objectives.csv")
+
+
+def bank() -> tuple[Question, ...]:
+    """The book's bank (:func:`load` of ``data/``), loaded once while its files are unchanged.
+
+    Every quiz, gate and review deck asks for it: a build shows it on several pages, and
+    the cases page asks 18 times.
+    """
+    files = [DATA_DIR / name for name in _BANK_FILES] + [BIB_FILE]
+    stamp = tuple((f.stat().st_mtime_ns, f.stat().st_size) if f.exists() else None for f in files)
+    return _bank(stamp)
+
+
+@functools.lru_cache(maxsize=1)
+def _bank(stamp: tuple) -> tuple[Question, ...]:
+    """:func:`load` once per ``stamp`` (the bank files' times and sizes)."""
+    return tuple(load())

@@ -90,7 +90,7 @@ class Quiz:
 
 def quiz(chapter: str) -> Quiz:
     """The self-check quiz of ``chapter``: "1", "01-terminology", or a name ("cases")."""
-    bank = questions.load()
+    bank = questions.bank()
     wanted = chapter_of(str(chapter))
     items = [q for q in bank if q.chapter == wanted]
     if not items:

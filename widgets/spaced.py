@@ -86,7 +86,7 @@ def review_deck(chapters: Iterable[int | str] | None = None) -> ReviewDeck:
 
     ``chapters`` lists chapter numbers or names as the bank writes them (``[1, "cases"]``).
     """
-    bank = questions.load()
+    bank = questions.bank()
     if chapters is None:
         return ReviewDeck(bank)
     known = {str(q.chapter) for q in bank}
