@@ -15,9 +15,10 @@ from conftest import ROOT, toc_docnames
 from pypdf import PdfReader
 
 from tools.browser import wait_for_figures
-from tools.exports import answer, heading
+from tools.exports import answer
 from tools.pdf import prepare_for_print, print_faults, print_pdf
 from widgets import questions
+from widgets.objectives import chapter_title
 
 
 def _title(docname: str) -> str:
@@ -42,7 +43,7 @@ def test_pdf_has_every_chapter_its_questions_and_the_answer_key(book_html, brows
     assert "Show code cell" not in text
     # The chapters print their questions, without the buttons or the answers ...
     bank = questions.load()
-    book, _, keys = text.partition(f"{heading(str(bank[0].chapter))}: answer key")
+    book, _, keys = text.partition(f"{chapter_title(str(bank[0].chapter))}: answer key")
     assert keys, "the answer key is missing from the end of the PDF"
     assert "Reset this chapter" not in book and "the answer key at the end" in book
     for q in bank:
@@ -51,7 +52,7 @@ def test_pdf_has_every_chapter_its_questions_and_the_answer_key(book_html, brows
     # ... and the book ends with every chapter's key: each question's id and its answer.
     chapters = dict.fromkeys(str(q.chapter) for q in bank)
     for chapter in chapters:
-        assert f"{heading(chapter)}: answer key" in text
+        assert f"{chapter_title(chapter)}: answer key" in text
     solid = "".join(keys.split())  # a line may break after any hyphen of an id
     for q in bank:
         assert f"[{q.id}]" in solid, f"{q.id} is missing from the answer key"

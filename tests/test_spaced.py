@@ -36,6 +36,7 @@ from pagecheck import SERIOUS, PageReport, _watch, sideways_scroll
 from test_quiz import START_JS, answer, tab_to
 
 from widgets import questions, spaced
+from widgets.objectives import chapter_title
 from widgets.quiz import answer_spec
 from widgets.render import BOOK_ENV
 
@@ -64,7 +65,7 @@ def test_deck_holds_every_bank_question_hidden_with_its_chapter(book_build):
     assert [qid for qid, _ in found] == [q.id for q in BANK]
     assert all(hidden for _, hidden in found), "nothing shows until the page script says so"
     for q in BANK:
-        label = spaced.chapter_label(q.chapter)
+        label = chapter_title(q.chapter)
         assert f'<span class="bm-num">{label}:</span>' in page
     data = json.loads(re.search(r'class="bm-quiz-data">(.*?)</script>', page)[1])
     assert data == {q.id: answer_spec(q) for q in BANK}
@@ -84,13 +85,13 @@ def test_deck_has_a_live_status_and_labelled_tools(book_build):
 @pytest.mark.parametrize(
     ("chapter", "label"), [(1, "Chapter 1"), ("4", "Chapter 4"), ("cases", "Cases")]
 )
-def test_chapter_label(chapter, label):
-    assert spaced.chapter_label(chapter) == label
+def test_chapter_title(chapter, label):
+    assert chapter_title(chapter) == label
 
 
-def test_empty_chapter_label_is_refused():
+def test_empty_chapter_title_is_refused():
     with pytest.raises(ValueError, match="argument 'chapter'"):
-        spaced.chapter_label(" ")
+        chapter_title(" ")
 
 
 def test_deck_of_some_chapters(book_build):

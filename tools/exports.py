@@ -34,6 +34,7 @@ import genanki
 
 from tools import handouts
 from widgets.data import citation
+from widgets.objectives import chapter_title
 from widgets.questions import Question, load
 from widgets.worksheet import HOW, answer, number_text
 
@@ -87,9 +88,9 @@ def chapters(bank: list[Question]) -> dict[str, list[Question]]:
     return {name: [q for q in bank if str(q.chapter) == name] for name in names}
 
 
-def heading(chapter: str) -> str:
-    """``Chapter 2``, or a chapter named in words as it is: ``Cases``."""
-    return f"Chapter {chapter}" if chapter.isdigit() else chapter.capitalize()
+def sheet_name(chapter: str, kind: str) -> str:
+    """The file of a chapter's printable ``kind``: ``chapter-2-questions.html``, ``…-key.html``."""
+    return f"chapter-{chapter}-{kind}.html"
 
 
 def zip_bytes(files: dict[str, bytes]) -> bytes:
@@ -198,7 +199,7 @@ def qti(bank: list[Question]) -> bytes:
     """The QTI 1.2 package: ``imsmanifest.xml`` and one assessment per chapter."""
     files, resources = {}, ""
     for chapter, qs in chapters(bank).items():
-        ident, title = f"backmice-chapter-{chapter}", f"Back Mice book: {heading(chapter)}"
+        ident, title = f"backmice-chapter-{chapter}", f"Back Mice book: {chapter_title(chapter)}"
         items = "".join(map(item, qs)) + "</section></assessment></questestinterop>"
         files[f"{ident}/{ident}.xml"] = xml(TEST.format(QTI_NS, ident, title) + items)
         resources += RESOURCE.format(ident)
@@ -228,7 +229,7 @@ def write(
     links = [("backmice.apkg", "Anki deck"), ("backmice-qti.zip", "QTI 1.2 package (Canvas)")]
     for chapter, qs in chapters(bank).items():
         for kind, key in (("questions", False), ("key", True)):
-            name, title = f"chapter-{chapter}-{kind}.html", f"{heading(chapter)}: {kind}"
+            name, title = sheet_name(chapter, kind), f"{chapter_title(chapter)}: {kind}"
             title = title.replace(": key", ": answer key")
             blank = "" if key else "<p>Name: ____________________</p>"
             files[name] = PAGE.format(

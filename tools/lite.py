@@ -50,6 +50,7 @@ from typing import Any
 import jupyter_server
 from backmice_notebooks import SETUP_TAG, is_notebook_source, notebook_text
 from backmice_sphinx import book_wheel
+from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -201,11 +202,6 @@ def write_contents(folder: Path, wheel: Path) -> None:
             (folder / f"{source.stem}.ipynb").write_text(text, encoding="utf-8")
 
 
-def canonical(name: str) -> str:
-    """A distribution name as package indexes and ``pyodide-lock.json`` key it."""
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
 def wheel_imports(wheel: Path) -> list[str]:
     """The top-level modules and packages of a wheel (its ``imports`` in a lock)."""
     with zipfile.ZipFile(wheel) as archive:
@@ -224,7 +220,7 @@ def lock_entry(wheel: Path) -> dict[str, Any]:
     """
     name, version = wheel.name.split("-")[:2]
     return {
-        "name": canonical(name),
+        "name": canonicalize_name(name),
         "version": version,
         "file_name": wheel.name,
         "install_dir": "site",
@@ -241,10 +237,9 @@ def kernel_wheels(site: Path) -> list[Path]:
     newest: dict[str, tuple[Version, Path]] = {}
     for wheel in (site / KERNEL_PYPI).glob("*.whl"):
         name, version = wheel.name.split("-")[:2]
-        if canonical(name) in KERNEL_WHEELS and (
-            canonical(name) not in newest or Version(version) > newest[canonical(name)][0]
-        ):
-            newest[canonical(name)] = (Version(version), wheel)
+        name = canonicalize_name(name)
+        if name in KERNEL_WHEELS and (name not in newest or Version(version) > newest[name][0]):
+            newest[name] = (Version(version), wheel)
     missing = sorted(set(KERNEL_WHEELS) - set(newest))
     if missing:
         raise SystemExit(f"the Pyodide kernel ships no wheel of {missing} in {KERNEL_PYPI}")
@@ -282,7 +277,7 @@ def serve_pyodide(
         if name != "pyodide-lock.json":
             shutil.copyfile(runtime / name, target / name)
     (target / "pyodide-lock.json").write_text(json.dumps(lock), encoding="utf-8")
-    return sorted({*wheels, *(canonical(w.name.split("-")[0]) for w in extra)})
+    return sorted({*wheels, *(canonicalize_name(w.name.split("-")[0]) for w in extra)})
 
 
 def preload(config: Path, names: list[str]) -> None:

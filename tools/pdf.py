@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from tools.browser import HTML, ROOT, launch, serve, toc_docnames, wait_for_figures
-from tools.exports import chapters
+from tools.exports import chapters, sheet_name
 from widgets import questions
 
 TARGET = ROOT / "_build" / "pdf" / "book.pdf"
@@ -91,7 +91,7 @@ def print_pdf(html: Path = HTML, target: Path = TARGET, browser: Any = None) -> 
 
 def answer_keys(html: Path = HTML) -> list[str]:
     """The built answer-key pages, one per chapter in the bank's order, relative to ``html``."""
-    names = [f"exports/chapter-{chapter}-key.html" for chapter in chapters(questions.load())]
+    names = [f"exports/{sheet_name(chapter, 'key')}" for chapter in chapters(questions.bank())]
     missing = [name for name in names if not (html / name).is_file()]
     if missing:
         raise SystemExit(f"The answer keys are not built ({', '.join(missing)}): run `make book`.")

@@ -25,6 +25,14 @@ Chapter = int | Literal[*NAMED]
 _KEY = re.compile(r"(?:ch[1-9]|[a-z]+)-[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
+def chapter_title(chapter: Chapter | str) -> str:
+    """How a chapter is named to readers: "Chapter 2", or a named one as it is: "Cases"."""
+    text = str(chapter).strip()
+    if not text:
+        raise ValueError("argument 'chapter' must be a chapter number or name, got ''")
+    return f"Chapter {int(text)}" if text.isdigit() else text[0].upper() + text[1:]
+
+
 def prefix(chapter: Chapter) -> str:
     """How the keys and question ids of ``chapter`` start: ``ch2``, or ``cases``."""
     return chapter if isinstance(chapter, str) else f"ch{chapter}"

@@ -263,10 +263,6 @@ def write_json(directory: Path | None = None) -> Path:
     return target
 
 
-if __name__ == "__main__":
-    print(f"wrote {write_json()}")
-
-
 #: The files a load of the book's own bank reads.
 _BANK_FILES = ("questions.yaml", "questions.json", "objectives.csv")
 
@@ -286,3 +282,7 @@ def bank() -> tuple[Question, ...]:
 def _bank(stamp: tuple) -> tuple[Question, ...]:
     """:func:`load` once per ``stamp`` (the bank files' times and sizes)."""
     return tuple(load())
+
+
+if __name__ == "__main__":
+    print(f"wrote {write_json()}")

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from . import questions
+from .objectives import chapter_title
 from .quiz import answer_spec, question_html
 from .render import in_book_build, script_json
 
@@ -41,14 +42,6 @@ _TOOLS = (
 )
 
 
-def chapter_label(chapter: int | str) -> str:
-    """How the review page names a question's chapter: "Chapter 2", or "Cases"."""
-    text = str(chapter).strip()
-    if not text:
-        raise ValueError("argument 'chapter' must be a chapter number or name, got ''")
-    return f"Chapter {int(text)}" if text.isdigit() else text[0].upper() + text[1:]
-
-
 class ReviewDeck:
     """Every question the review page can ask, in the bank's order."""
 
@@ -59,7 +52,7 @@ class ReviewDeck:
         """The deck as the static page shows it (scheduled and graded by the page scripts)."""
         answers = script_json({q.id: answer_spec(q) for q in self.questions})
         items = "".join(
-            question_html(q, f"{chapter_label(q.chapter)}:", hidden=True) for q in self.questions
+            question_html(q, f"{chapter_title(q.chapter)}:", hidden=True) for q in self.questions
         )
         return (
             '<section class="bm-spaced" aria-label="Spaced review">'
