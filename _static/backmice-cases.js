@@ -19,11 +19,8 @@
 (function () {
   "use strict";
 
-  var PREFIX = "backmice-quiz:";
-
-  function answered(id) {
-    try { return Boolean(JSON.parse(localStorage.getItem(PREFIX + id))); } catch (e) { return false; }
-  }
+  /* Whether question ``id`` has a kept answer (backmice-questions.js keeps them). */
+  function answered(id) { return Boolean(window.backmiceQuestions.kept(id)); }
 
   function gateOf(stage) { return stage.querySelector("section.bm-gate"); }
 

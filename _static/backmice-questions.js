@@ -15,8 +15,9 @@
  * announced to other page scripts as a "bm-answered" event on document, detail
  * {id, right}. Reset does not touch the log: it clears the page, not the history.
  *
- * The review page (_static/backmice-spaced.js) grades with the same code: this file
- * puts it on window.backmiceQuestions ({prefix, answerOf, show, record, clear}).
+ * The review page (_static/backmice-spaced.js) and the cases page
+ * (_static/backmice-cases.js) use the same code: this file puts it on
+ * window.backmiceQuestions ({prefix, kept, answerOf, show, onCheck, record, clear, forget}).
  */
 (function () {
   "use strict";
@@ -119,6 +120,17 @@
     item.querySelector(".bm-explain").hidden = true;
   }
 
+  /* Call ``check`` when the question's Check button is pressed, or Enter in its number box. */
+  function onCheck(item, check) {
+    item.querySelector(".bm-check").addEventListener("click", check);
+    var box = item.querySelector("input[type=text]");
+    if (box) {
+      box.addEventListener("keydown", function (event) {
+        if (event.key === "Enter") { event.preventDefault(); check(); }
+      });
+    }
+  }
+
   function setUp(quiz) {
     var specs = JSON.parse(quiz.querySelector("script.bm-quiz-data").textContent);
     var items = [].slice.call(quiz.querySelectorAll(".bm-q"));
@@ -146,13 +158,7 @@
           tally();
         }
       };
-      item.querySelector(".bm-check").addEventListener("click", check);
-      var box = item.querySelector("input[type=text]");
-      if (box) {
-        box.addEventListener("keydown", function (event) {
-          if (event.key === "Enter") { event.preventDefault(); check(); }
-        });
-      }
+      onCheck(item, check);
       var kept = load(id);
       if (kept) { /* shown again, and graded again in case the bank has changed */
         setAnswer(item, kept.answer);
@@ -171,7 +177,8 @@
   }
 
   window.backmiceQuestions = {
-    prefix: PREFIX, answerOf: answerOf, show: show, record: record, clear: clear,
+    prefix: PREFIX, kept: load, answerOf: answerOf, show: show, onCheck: onCheck,
+    record: record, clear: clear,
     forget: function (item) { save(item.dataset.questionId, null); clear(item); }
   };
 

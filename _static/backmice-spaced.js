@@ -183,13 +183,7 @@
         answeredHere[id] = true;
         Q.record(id, right); /* the "bm-answered" event brings the list up to date */
       };
-      li.querySelector(".bm-check").addEventListener("click", check);
-      var box = li.querySelector("input[type=text]");
-      if (box) {
-        box.addEventListener("keydown", function (event) {
-          if (event.key === "Enter") { event.preventDefault(); check(); }
-        });
-      }
+      Q.onCheck(li, check);
     });
 
     function say(text) { message.textContent = text; }
