@@ -117,9 +117,10 @@ $(HTML)/index.html: $(VENV)/.book-installed _build/.inputs-stamp _build/.pages-s
 	touch $@
 
 # pytest in WORKERS parallel pytest-xdist workers (default: one per core; WORKERS=0 runs
-# serially). Each worker serves the book and runs Chromium itself (tests/conftest.py).
+# serially). Each worker serves the book and runs Chromium itself (tests/conftest.py);
+# loadgroup keeps the tests of one built copy of the book on one worker.
 WORKERS ?= auto
-PYTEST = $(BIN)/python -m pytest -n $(WORKERS)
+PYTEST = $(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup
 
 ## test: install dev requirements, build if needed, lint, run the whole test suite
 test: $(VENV)/.dev-installed develop book lint

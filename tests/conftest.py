@@ -64,16 +64,40 @@ BROWSER_FIXTURES = frozenset({"browser"})
 #: Fixtures that need the built book, build a copy of it, or install a fresh virtualenv
 #: from the package index (network): their tests are marked ``build``.
 BUILD_FIXTURES = frozenset({"book_html", "book", "archive_build", "fresh_venv"})
+#: Fixtures made once for their tests: the module-scoped ones that build a book, and the
+#: fresh virtualenv. The tests using one run on one xdist worker (``--dist loadgroup``),
+#: so that the book is built once, not once per worker, and no worker sits waiting for
+#: the virtualenv another one is installing.
+ONE_WORKER = frozenset({"book", "archive_build", "fresh_venv"})
+#: Modules with the longest tests, run first so that no worker is left with one at the end.
+SLOW_FIRST = (
+    "test_notebooks",
+    "test_build",
+    "test_determinism",
+    "test_provenance",
+    "test_lite",
+    "test_pdf",
+)
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark each test ``browser`` and/or ``build`` from the fixtures it uses (their closure)."""
+    """Mark each test ``browser`` and/or ``build`` from the fixtures it uses (their closure),
+    group the tests of a fixture made once, and put the slow modules first."""
     for item in items:
         used = set(getattr(item, "fixturenames", ()))
         if used & BROWSER_FIXTURES:
             item.add_marker(pytest.mark.browser)
         if used & BUILD_FIXTURES:
             item.add_marker(pytest.mark.build)
+        if used & ONE_WORKER:
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+    items.sort(key=lambda item: _slowness(item.module.__name__))
+
+
+def _slowness(module: str) -> int:
+    """A module's place in the run: those in :data:`SLOW_FIRST` first, in that order."""
+    return SLOW_FIRST.index(module) if module in SLOW_FIRST else len(SLOW_FIRST)
 
 
 @contextlib.contextmanager

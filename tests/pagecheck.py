@@ -33,6 +33,7 @@ each fault is caught (``tests/test_pagecheck.py``).
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
@@ -98,6 +99,7 @@ class PageReport:
     low_contrast: list[dict[str, Any]] = field(default_factory=list)
     texts_measured: int = 0
     navigation: list[str] = field(default_factory=list)
+    figure_faults: list[str] = field(default_factory=list)
 
     @property
     def blank(self) -> int:
@@ -123,6 +125,7 @@ class PageReport:
             "figure_texts_measured": self.texts_measured,
             "figure_texts_low_contrast": len(self.low_contrast),
             "navigation_faults": len(self.navigation),
+            "figure_faults": len(self.figure_faults),
         }
 
 
@@ -630,13 +633,15 @@ def check_page(
     axe: bool = True,
     setting: Setting | str = "desktop-light",
     navigation: bool = False,
+    figure_checks: Sequence[Callable[[Page], list[str]]] = (),
 ) -> PageReport:
     """Open ``url`` and return everything the reader would have met there.
 
     ``setting`` names the reader setting the ``context`` was made for (it decides
     the colour mode for axe and the contrast check, and whether the navigation check
-    taps like a phone). Every plot control is clicked; ``navigation`` runs
-    :func:`check_navigation` last.
+    taps like a phone). ``figure_checks`` (such as :func:`narrow_plot_areas`) run on the
+    figures as they first draw, each fault named after its check. Every plot control is
+    then clicked; ``navigation`` runs :func:`check_navigation` last.
     """
     setting = SETTINGS[setting] if isinstance(setting, str) else setting
     mode = "dark" if setting.dark else "light"
@@ -650,6 +655,8 @@ def check_page(
             wait_for_figures(page, timeout=8000)
         report.plots = page.locator(PLOT_SELECTOR).count()
         report.drawn = page.locator(f":is({PLOT_SELECTOR}):has(.main-svg)").count()
+        for check in figure_checks if report.plots else ():
+            report.figure_faults += [f"{check.__name__}: {fault}" for fault in check(page)]
         report.sideways_px = sideways_scroll(page)
         report.unmarked_tables = unmarked_wide_tables(page)
         for index in range(page.locator(".js-plotly-plot").count()):

@@ -409,3 +409,32 @@ def test_unit_tests_collect_and_run_without_playwright() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert " passed" in result.stdout  # return code 0 and at least one test ran
+
+
+def test_grouped_tests_share_one_worker(tmp_path: Path) -> None:
+    """`make test`'s --dist loadgroup really groups: six tests marked with one
+    xdist_group run on one of two workers (pytest 9.2 broke this silently; see
+    requirements-dev.txt)."""
+    (tmp_path / "test_group.py").write_text(
+        "import os, pathlib, pytest\n"
+        "@pytest.mark.xdist_group('built')\n"
+        "@pytest.mark.parametrize('n', range(6))\n"
+        "def test_grouped(n):\n"
+        "    out = pathlib.Path(os.environ['WORKER_LOG']) / f'{n}'\n"
+        "    out.write_text(os.environ['PYTEST_XDIST_WORKER'])\n"
+        "@pytest.mark.parametrize('n', range(6))\n"
+        "def test_free(n):\n"
+        "    pass\n",
+        encoding="utf-8",
+    )
+    log = tmp_path / "log"
+    log.mkdir()
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2"]
+    command += ["--dist", "loadgroup", "--rootdir", str(tmp_path), str(tmp_path)]
+    env = outside_make() | {"WORKER_LOG": str(log)}
+    result = subprocess.run(
+        command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    workers = {path.read_text() for path in log.iterdir()}
+    assert len(list(log.iterdir())) == 6 and len(workers) == 1, workers
