@@ -122,9 +122,10 @@ $(HTML)/index.html: $(VENV)/.book-installed _build/.inputs-stamp _build/.pages-s
 WORKERS ?= auto
 PYTEST = $(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup
 
-## test: install dev requirements, build if needed, lint, run the whole test suite
+## test: install dev requirements, build if needed, lint, run the whole test suite and
+## list its 25 slowest steps (where to look when the suite gets slower)
 test: $(VENV)/.dev-installed develop book lint
-	$(PYTEST)
+	$(PYTEST) --durations=25
 
 ## quick: lint, then every test that needs no build, no browser and no network (pytest
 ## markers `build` and `browser`, set in tests/conftest.py). Under a minute; no `make book`.

@@ -421,13 +421,6 @@ def chapter_notebook(
     return notebook
 
 
-def notebook_text(
-    source: Path,
-    repository_url: str = "",
-    branch: str = "main",
-    wheel: bytes | None = None,
-    edition: str = "instructor",
-) -> str:
-    """The chapter notebook serialised exactly as it is written to disk."""
-    notebook = chapter_notebook(source, repository_url, branch, wheel, edition)
+def notebook_text(notebook: nbformat.NotebookNode) -> str:
+    """A :func:`chapter_notebook` serialised exactly as it is written to disk."""
     return jupytext.writes(notebook, fmt="ipynb")

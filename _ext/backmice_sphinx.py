@@ -52,7 +52,13 @@ import plotly
 from backmice_citations import add_stable_anchors
 from backmice_citations import register as register_citation_style
 from backmice_exercises import unique_content_ids
-from backmice_notebooks import EDITIONS, edition_filename, is_notebook_source, notebook_text
+from backmice_notebooks import (
+    EDITIONS,
+    chapter_notebook,
+    edition_filename,
+    is_notebook_source,
+    notebook_text,
+)
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
@@ -305,7 +311,7 @@ def write_notebooks(app: Sphinx, exception: Exception | None) -> None:
         folder = Path(app.outdir) / "_sources" / Path(docname).parent
         folder.mkdir(parents=True, exist_ok=True)
         for edition in EDITIONS:
-            text = notebook_text(source, url, branch, wheel_bytes, edition)
+            text = notebook_text(chapter_notebook(source, url, branch, wheel_bytes, edition))
             target = folder / edition_filename(Path(docname).name, edition)
             target.write_text(text, encoding="utf-8")
 

@@ -56,18 +56,27 @@ def outside_make() -> dict[str, str]:
     }
 
 
-def make_book(book: Path, timeout: float = 900) -> subprocess.CompletedProcess[str]:
-    """Run `make book` in ``book``; stdout and stderr together, in order."""
-    return subprocess.run(
+def start_make_book(book: Path) -> subprocess.Popen[str]:
+    """Start `make book` in ``book``, its stdout and stderr together, in order."""
+    return subprocess.Popen(
         ["make", "--no-print-directory", "book"],
         cwd=book,
         env=outside_make(),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        timeout=timeout,
-        check=False,
     )
+
+
+def make_book(book: Path, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+    """Run `make book` in ``book`` to the end; stdout and stderr together, in order."""
+    with start_make_book(book) as run:
+        try:
+            output = run.communicate(timeout=timeout)[0]
+        except subprocess.TimeoutExpired:
+            run.kill()
+            raise
+    return subprocess.CompletedProcess(run.args, run.returncode, output)
 
 
 def tail(output: str, lines: int = TAIL) -> str:
@@ -263,17 +272,7 @@ def test_two_concurrent_builds_both_succeed(built: Path) -> None:
     page = built / "chapters" / "glossary.md"
     text = page.read_text(encoding="utf-8") + "\nOne more line, so the book needs a rebuild.\n"
     with changed(page, text.encode("utf-8")):
-        runs = [
-            subprocess.Popen(
-                ["make", "--no-print-directory", "book"],
-                cwd=built,
-                env=outside_make(),
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-            )
-            for _ in range(2)
-        ]
+        runs = [start_make_book(built) for _ in range(2)]
         outputs = [run.communicate(timeout=900)[0] for run in runs]
         assert [run.returncode for run in runs] == [0, 0], "\n---\n".join(outputs)
         # One builds; the other waits for the lock, then finds the book up to date.

@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import Any
 
 import jupyter_server
-from backmice_notebooks import SETUP_TAG, is_notebook_source, notebook_text
+from backmice_notebooks import SETUP_TAG, chapter_notebook, is_notebook_source, notebook_text
 from backmice_sphinx import book_wheel
 from packaging.utils import canonicalize_name
 from packaging.version import Version
@@ -197,7 +197,8 @@ def write_contents(folder: Path, wheel: Path) -> None:
     folder.mkdir(parents=True)
     for source in sorted((ROOT / "chapters").glob("*.md")):
         if is_notebook_source(source):
-            notebook = live_notebook(json.loads(notebook_text(source, wheel=wheel.read_bytes())))
+            edition = chapter_notebook(source, wheel=wheel.read_bytes())
+            notebook = live_notebook(json.loads(notebook_text(edition)))
             text = json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
             (folder / f"{source.stem}.ipynb").write_text(text, encoding="utf-8")
 

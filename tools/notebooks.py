@@ -13,7 +13,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-from backmice_notebooks import EDITIONS, edition_filename, is_notebook_source, notebook_text
+from backmice_notebooks import (
+    EDITIONS,
+    chapter_notebook,
+    edition_filename,
+    is_notebook_source,
+    notebook_text,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -31,7 +37,7 @@ def expected() -> dict[Path, str]:
     url, branch = repository()
     return {
         NOTEBOOKS / edition_filename(source.stem, edition): notebook_text(
-            source, url, branch, edition=edition
+            chapter_notebook(source, url, branch, edition=edition)
         )
         for source in sorted((ROOT / "chapters").glob("*.md"))
         if is_notebook_source(source)
