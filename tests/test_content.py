@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 
 import pytest
 from conftest import CITE, ROOT, cited, contrast
@@ -355,3 +356,16 @@ def test_stylesheet_blocks_are_closed(sheet):
         at_rule = line.lstrip().startswith("@")
         assert depth <= 2 or at_rule, f"{sheet.name}, line {line_number}: blocks nest too deep"
     assert depth == 0, f"{sheet.name}: {depth} block(s) left open"
+
+
+def test_no_tracked_text_file_keeps_a_merge_conflict():
+    """A conflict left in a merge (README.md once kept two) fails here, not in a reader's view."""
+    listed = subprocess.run(
+        ["git", "grep", "-l", "-I", "-E", "^(<<<<<<< |>>>>>>> )"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert listed.returncode in (0, 1), listed.stderr
+    assert listed.stdout.split() == []

