@@ -23,8 +23,8 @@ with every request that leaves loopback blocked, and records in a :class:`PageRe
 
 Checks of the inside of figures, each run on every page with a figure in the reader
 settings that ``FIGURE_CHECKS`` in tests/test_site.py names: :func:`narrow_plot_areas`,
-:func:`misplaced_controls`, :func:`covered_plot_parts` and
-:func:`light_figures_in_dark_mode`.
+:func:`misplaced_controls`, :func:`covered_plot_parts`, :func:`spilling_cell_labels`
+and :func:`light_figures_in_dark_mode`.
 
 The same code checks the real book and deliberately broken pages, which proves that
 each fault is caught (``tests/test_pagecheck.py``).
@@ -535,6 +535,36 @@ def narrow_plot_areas(page: Page, minimum: float = MIN_PLOT_WIDTH) -> list[str]:
         for name, width in zip(plot_names(page), widths, strict=True)
         if width < minimum
     ]
+
+
+#: Per plot, its first heatmap's cell (px, gaps left out) and its widest and tallest cell
+#: label as drawn; null for a plot without a labelled heatmap.
+CELL_LABELS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd => {
+  const map = (gd._fullData || []).find(t => t.type === 'heatmap' && t.visible !== false);
+  const labels = Array.from(gd.querySelectorAll('.heatmap-label text'))
+    .map(e => e.getBoundingClientRect());
+  if (!map || !labels.length) return null;
+  const x = gd._fullLayout['xaxis' + map.xaxis.slice(1)];
+  const y = gd._fullLayout['yaxis' + map.yaxis.slice(1)];
+  return {cell: [x._length / map.z[0].length - (map.xgap || 0),
+                 y._length / map.z.length - (map.ygap || 0)],
+          label: [Math.max(...labels.map(b => b.width)), Math.max(...labels.map(b => b.height))]};
+})"""
+
+
+def spilling_cell_labels(page: Page) -> list[str]:
+    """Heatmaps whose widest or tallest cell label does not fit inside its cell."""
+    faults = []
+    for name, found in zip(plot_names(page), page.evaluate(CELL_LABELS_JS), strict=True):
+        if not found:
+            continue
+        (width, height), (cell_width, cell_height) = found["label"], found["cell"]
+        if width > cell_width + 0.5 or height > cell_height + 0.5:
+            faults.append(
+                f"{name}: a cell label {width:.0f} × {height:.0f} px spills out of its "
+                f"{cell_width:.0f} × {cell_height:.0f} px cell"
+            )
+    return faults
 
 
 CONTROL_BOXES_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd => {

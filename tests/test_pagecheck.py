@@ -132,6 +132,29 @@ def _plot(layout: dict, caption: str = "Plot", rows: int = 3) -> str:
     return fig.to_book_html()
 
 
+def _heatmap(label: str) -> str:
+    """A 3 × 12 heatmap with ``label`` in every cell, 12 px, in a plot as wide as a phone."""
+    fig = BookFigure(
+        data=[
+            go.Heatmap(
+                z=[[i + j for j in range(12)] for i in range(3)],
+                text=[[label] * 12] * 3,
+                texttemplate="%{text}",
+                textfont={"size": 12},
+                xgap=2,
+                ygap=2,
+                showscale=False,
+            )
+        ],
+        caption="Cells with labels",
+        alt="A small test heatmap.",
+        columns=("row", "column"),
+        rows=[(0, 0)],
+    )
+    fig.update_layout(height=320, margin={"l": 40, "r": 10, "t": 40, "b": 40})
+    return fig.to_book_html()
+
+
 CLEAN_LAYOUT = {"width": None, "height": 320, "margin": {"l": 40, "r": 10, "t": 60, "b": 40}}
 MENU = {
     "type": "buttons",
@@ -160,6 +183,10 @@ SETTING_PAGES = {
             caption="A plot squeezed by its wide left margin",
         )
     ],
+    # Two marks side by side in cells too slim for them (the differential matrix's fault
+    # on a phone), and the same marks one above the other, which fit.
+    "spilling-labels": [_heatmap("++*")],
+    "stacked-labels": [_heatmap("+<br>+<br>*")],
     # A row of long buttons is wider than a phone: plotly does not wrap it.
     "offscreen-menu": [
         _plot(
@@ -330,6 +357,15 @@ def test_narrow_plot_area_is_caught(setting_context, settings_site):
     # The fault names the figure: its element id and its caption's first words.
     assert len(faults) == 1
     assert re.match(r"bm-[0-9a-f]+ \(“A plot squeezed by its wide…”\): plot area", faults[0])
+
+
+def test_cell_labels_spilling_out_of_their_cells_are_caught(setting_context, settings_site):
+    page = _open(setting_context, settings_site, "spilling-labels")
+    (fault,) = pagecheck.spilling_cell_labels(page)
+    assert re.match(r"bm-[0-9a-f]+ \(“Cells with labels…”\): a cell label 2\d × \d+ px", fault)
+    stacked = _open(setting_context, settings_site, "stacked-labels")
+    assert pagecheck.spilling_cell_labels(stacked) == []
+    assert pagecheck.spilling_cell_labels(_open(setting_context, settings_site, "plain")) == []
 
 
 def test_menu_off_screen_is_caught(setting_context, settings_site):

@@ -69,6 +69,13 @@ LEVELS: tuple[str, ...] = ("typical", "possible", "atypical", "unknown")
 #: alone) and its Okabe-Ito colour (orange lightened, so the fits stand out).
 SCORES: dict[str, int] = dict(zip(LEVELS, (2, 1, -1, 0), strict=True))
 LEVEL_MARKS: dict[str, str] = dict(zip(LEVELS, ("++", "+", "−", "?"), strict=True))
+#: Where cells are too slim for a mark beside another (small screens), one mark per line.
+STACKED: dict[str, str] = {
+    mark + star: "<br>".join(mark + star)
+    for mark in LEVEL_MARKS.values()
+    for star in ("", "*")
+    if len(mark + star) > 1
+}
 LEVEL_COLOURS: dict[str, str] = dict(
     zip(LEVELS, ("#0072B2", "#56B4E9", "#F5CF7F", "#EEEEEE"), strict=True)
 )
@@ -215,7 +222,7 @@ def draw(finding: str) -> BookFigure:
     rows = load()
     cells = {(row.condition, row.feature): row for row in rows}
     traces, bright = _traces(cells, finding, 15)
-    fig = BookFigure(data=traces, **_texts(rows, cells))
+    fig = BookFigure(data=traces, short=STACKED, **_texts(rows, cells))
     chosen = finding != NO_FINDING
     status = "All conditions shown. Pick a presenting finding to see which fit."
     if chosen:
