@@ -23,8 +23,8 @@ with every request that leaves loopback blocked, and records in a :class:`PageRe
 
 Checks of the inside of figures, each run on every page with a figure in the reader
 settings that ``FIGURE_CHECKS`` in tests/test_site.py names: :func:`narrow_plot_areas`,
-:func:`misplaced_controls`, :func:`covered_plot_parts`, :func:`spilling_cell_labels`
-and :func:`light_figures_in_dark_mode`.
+:func:`misplaced_controls`, :func:`covered_plot_parts`, :func:`spilling_cell_labels`,
+:func:`cut_texts` and :func:`light_figures_in_dark_mode`.
 
 The same code checks the real book and deliberately broken pages, which proves that
 each fault is caught (``tests/test_pagecheck.py``).
@@ -565,6 +565,47 @@ def spilling_cell_labels(page: Page) -> list[str]:
                 f"{cell_width:.0f} × {cell_height:.0f} px cell"
             )
     return faults
+
+
+#: Per plot, the texts a reader cannot read whole: past the figure's edge, hidden by
+#: plotly for overflowing it (tick labels), or cut by the plot area (labels of a trace
+#: that is clipped to its axes).
+CUT_TEXTS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd => {
+  const fig = gd.getBoundingClientRect();
+  const areas = Array.from(gd.querySelectorAll('rect.nsewdrag'))
+    .map(r => r.getBoundingClientRect());
+  const inside = (r, box) => r.left >= box.left - 0.5 && r.right <= box.right + 0.5;
+  const cut = [];
+  gd.querySelectorAll('.xtick text, .ytick text').forEach(e => {
+    if (e.style.display === 'none') cut.push(`tick label ${e.textContent} hidden past the edge`);
+  });
+  gd.querySelectorAll('text').forEach(e => {
+    const r = e.getBoundingClientRect();
+    if (r.width > 0 && !inside(r, fig)) cut.push(`${e.textContent} runs past the figure's edge`);
+  });
+  gd.querySelectorAll('g.trace').forEach(g => {
+    const trace = g.__data__ && g.__data__[0] && g.__data__[0].trace;
+    if (!trace || trace.cliponaxis === false) return;
+    g.querySelectorAll('.textpoint text').forEach(e => {
+      const r = e.getBoundingClientRect();
+      const mid = (r.top + r.bottom) / 2;
+      const area = areas.find(a => mid >= a.top && mid <= a.bottom && r.left < a.right);
+      if (r.width > 0 && area && !inside(r, area)) {
+        cut.push(`${e.textContent} is cut by the plot area`);
+      }
+    });
+  });
+  return cut;
+})"""
+
+
+def cut_texts(page: Page) -> list[str]:
+    """Figure texts a reader cannot read whole (:data:`CUT_TEXTS_JS`), named by figure."""
+    return [
+        f"{name}: {text}"
+        for name, texts in zip(plot_names(page), page.evaluate(CUT_TEXTS_JS), strict=True)
+        for text in dict.fromkeys(texts)
+    ]
 
 
 CONTROL_BOXES_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd => {

@@ -155,6 +155,27 @@ def _heatmap(label: str) -> str:
     return fig.to_book_html()
 
 
+def _labelled(at: float, right: int, ticks: list[float]) -> str:
+    """A plot with a text label at x = ``at``, its x range ``ticks`` (ticks every 1)."""
+    fig = BookFigure(
+        data=[
+            go.Scatter(
+                x=[at], y=[1], mode="text", text=["A label too long"], textposition="middle right"
+            )
+        ],
+        caption="Labels at the edge",
+        alt="A test plot with one label.",
+        columns=("x", "y"),
+        rows=[(at, 1)],
+    )
+    fig.update_layout(
+        height=300,
+        margin={"l": 40, "r": right, "t": 40, "b": 40},
+        xaxis={"range": ticks, "dtick": 1},
+    )
+    return fig.to_book_html()
+
+
 CLEAN_LAYOUT = {"width": None, "height": 320, "margin": {"l": 40, "r": 10, "t": 60, "b": 40}}
 MENU = {
     "type": "buttons",
@@ -187,6 +208,10 @@ SETTING_PAGES = {
     # on a phone), and the same marks one above the other, which fit.
     "spilling-labels": [_heatmap("++*")],
     "stacked-labels": [_heatmap("+<br>+<br>*")],
+    # A label cut by the plot area and a last tick label past the figure's edge, which
+    # plotly hides; and the same plot with room for both.
+    "cut-texts": [_labelled(at=2.9, right=0, ticks=[0, 3])],
+    "whole-texts": [_labelled(at=0.2, right=20, ticks=[-0.2, 3.2])],
     # A row of long buttons is wider than a phone: plotly does not wrap it.
     "offscreen-menu": [
         _plot(
@@ -366,6 +391,17 @@ def test_cell_labels_spilling_out_of_their_cells_are_caught(setting_context, set
     stacked = _open(setting_context, settings_site, "stacked-labels")
     assert pagecheck.spilling_cell_labels(stacked) == []
     assert pagecheck.spilling_cell_labels(_open(setting_context, settings_site, "plain")) == []
+
+
+@pytest.mark.parametrize("setting", ["phone", "desktop-light"])
+def test_cut_texts_are_caught(setting_context, settings_site, setting):
+    faults = pagecheck.cut_texts(_open(setting_context, settings_site, "cut-texts", setting))
+    names = "bm-[0-9a-f]+ \\(“Labels at the edge…”\\)"
+    assert any(
+        re.fullmatch(f"{names}: A label too long is cut by the plot area", f) for f in faults
+    )
+    assert f"{faults[0].split(':')[0]}: tick label 3 hidden past the edge" in faults
+    assert pagecheck.cut_texts(_open(setting_context, settings_site, "whole-texts", setting)) == []
 
 
 def test_menu_off_screen_is_caught(setting_context, settings_site):

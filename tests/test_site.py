@@ -9,9 +9,9 @@ of every figure reads at 4.5:1 or better, and the sidebar buttons work.
 The inside of each figure is checked too (FIGURE_CHECKS): on the phone every plot
 area is at least 200 px wide; on the phone and the light desktop every menu and
 slider is on screen and apart from the others, legends and the modebar cover no
-data or titles, and each heatmap's cell labels fit their cells; in dark mode the
-figures are dark. Each check has its own tests on
-broken pages in tests/test_pagecheck.py.
+data or titles, each heatmap's cell labels fit their cells, and no text is cut or
+hidden at the edge of the figure or its plot area; in dark mode the figures are dark.
+Each check has its own tests on broken pages in tests/test_pagecheck.py.
 """
 
 from __future__ import annotations
@@ -41,11 +41,13 @@ FIGURE_CHECKS: dict[str, tuple[object, ...]] = {
         pagecheck.misplaced_controls,
         pagecheck.covered_plot_parts,
         pagecheck.spilling_cell_labels,
+        pagecheck.cut_texts,
     ),
     "desktop-light": (
         pagecheck.misplaced_controls,
         pagecheck.covered_plot_parts,
         pagecheck.spilling_cell_labels,
+        pagecheck.cut_texts,
     ),
     "desktop-dark": (pagecheck.light_figures_in_dark_mode,),
 }

@@ -175,13 +175,16 @@ def _layout(fig: go.Figure, title: str, margin: Sequence[int], **layout: Any) ->
 
 
 def _map_labels(row: CrossingRow, rows: Sequence[CrossingRow]) -> tuple[str, str]:
-    """Row label, study (and branch when it has several rows) with n, and a shorter one."""
+    """Row label, study (and branch when it has several rows) with n, and a shorter one.
+
+    The shorter one leaves out that a row is clinical: its star marker and the legend say so.
+    """
     several = sum(r.study == row.study for r in rows) > 1
     clinical = row.kind == "clinical"
     short = row.study + (f" {row.branch[:3]}." if several else "")
     branch = f", {row.branch}" if several else ""
     label = f"{row.study}{branch} · {'clinical, ' if clinical else ''}n={row.specimens}"
-    return label, short + (" (clinical)" if clinical else "")
+    return label, short
 
 
 def draw_map(study: str, nerves: bool, tunnel: bool, back_mice: bool) -> BookFigure:
@@ -205,6 +208,7 @@ def draw_map(study: str, nerves: bool, tunnel: bool, back_mice: bool) -> BookFig
                 mode="text",
                 text=[_map_labels(r, shown)[0] for r in shown],
                 textposition="middle right",
+                cliponaxis=False,  # a label may reach into the right margin
                 textfont={"size": 12, "color": style.TEXT},
                 hoverinfo="skip",
                 showlegend=False,

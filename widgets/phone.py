@@ -30,6 +30,7 @@ LINE = 17  # px: one line of 12 px text
 TITLE_LINE = 20
 CONTROL = 40  # px: the height of a menu or button row
 CHAR = 0.6  # a character's width, in font sizes
+DIGIT = 0.75  # a digit's or a % sign's width, in font sizes (with room to spare)
 TITLE_CHARS = 34  # characters per title line on a phone
 TICK_CHARS = 16  # characters per line of a y tick label on a phone
 DESKTOP_WIDTH, PHONE_WIDTH = 760, 358  # px: a figure's width in the book's column
@@ -202,6 +203,41 @@ def _axes(layout: dict[str, Any]) -> dict[str, Any]:
     return found
 
 
+def _last_tick(axis: dict[str, Any], phone: Mapping[str, Any], key: str) -> tuple[float, str]:
+    """Where the last tick of x axis ``key`` sits (axis units) and its label, on a phone."""
+    low, high = axis["range"]
+    log = axis.get("type") == "log"
+    values = phone.get(f"layout.{key}.tickvals", axis.get("tickvals"))
+    if values:
+        place = {value: math.log10(value) if log else value for value in values}
+        shown = [value for value in values if low <= place[value] <= high]
+        last = max(shown, key=place.__getitem__)
+        texts = axis.get("ticktext")
+        label = texts[list(values).index(last)] if texts else f"{last:g}"
+        return place[last], label + axis.get("ticksuffix", "")
+    dtick = phone.get(f"layout.{key}.dtick", axis.get("dtick"))
+    last = math.floor(high / dtick) * dtick
+    return last, f"{last:g}" + axis.get("ticksuffix", "")
+
+
+def _end_ticks(fig: dict[str, Any], swap: Mapping[str, str]) -> int:
+    """Pixels the last x tick label reaches past the plot's right edge on a phone.
+
+    Past the figure's edge plotly hides a tick label, so the right margin makes room.
+    """
+    layout = fig["layout"]
+    phone = _axes(layout)
+    width = plot_width(fig, swap)
+    need = 0.0
+    for key, axis in layout.items():
+        numeric = isinstance(axis, dict) and (axis.get("tickvals") or axis.get("dtick"))
+        if key.startswith("xaxis") and numeric and axis.get("range") and not axis.get("ticktext"):
+            at, label = _last_tick(axis, phone, key)
+            low, high = axis["range"]
+            need = max(need, len(label) * DIGIT * FONT / 2 - (high - at) / (high - low) * width)
+    return math.ceil(need)
+
+
 def _top_ticks(layout: dict[str, Any], swap: Mapping[str, str]) -> int:
     """Extra pixels that tick labels over the plot (an x axis on top) take on a phone."""
     extra = 0.0
@@ -353,7 +389,7 @@ def _layout(fig: dict[str, Any], swap: Mapping[str, str], places: list[Any]) -> 
     margin["t"] = max(need, top + (growth if over else 0))
     margin["b"] += push + (0 if over else growth)
     margin["l"] = min(margin["l"], 10 if layout.get("yaxis", {}).get("automargin") else 130)
-    margin["r"] = min(margin["r"], 10)
+    margin["r"] = max(min(margin["r"], 10), _end_ticks(fig, swap))
     found |= under | {f"layout.margin.{side}": value for side, value in margin.items()}
     found["layout.height"] = height = round(plot + margin["t"] + margin["b"])
     found["layout.title.y"] = min(layout.get("title", {}).get("y", 1), round(1 - 16 / height, 4))

@@ -224,7 +224,8 @@ def draw(
         fig,
         len(rows),
         "Reported prevalence of back mice and related findings",
-        {"range": [0, 80], "title": X_TITLE},
+        # Room past 0 (a 0% row keeps its marker off the labels) and past 80 (its tick label).
+        {"range": [-2, 82], "title": X_TITLE},
         f"{colour_by.capitalize()}:",
         200,
         categoryorder="array",
