@@ -30,10 +30,11 @@ LINE = 17  # px: one line of 12 px text
 TITLE_LINE = 20
 CONTROL = 40  # px: the height of a menu or button row
 CHAR = 0.6  # a character's width, in font sizes
-DIGIT = 0.75  # a digit's or a % sign's width, in font sizes (with room to spare)
+WIDTHS = {**dict.fromkeys("0123456789", 0.64), "%": 0.95}  # in font sizes (DejaVu Sans)
 TITLE_CHARS = 34  # characters per title line on a phone
 TICK_CHARS = 16  # characters per line of a y tick label on a phone
 DESKTOP_WIDTH, PHONE_WIDTH = 760, 358  # px: a figure's width in the book's column
+MIN_PLOT = 200  # px: the narrowest plot area a phone may show (tests/pagecheck.py checks it)
 TEXT_KEYS = ("text", "ticktext", "name", "label", "prefix")
 
 
@@ -220,21 +221,22 @@ def _last_tick(axis: dict[str, Any], phone: Mapping[str, Any], key: str) -> tupl
     return last, f"{last:g}" + axis.get("ticksuffix", "")
 
 
-def _end_ticks(fig: dict[str, Any], swap: Mapping[str, str]) -> int:
+def _end_ticks(layout: dict[str, Any]) -> int:
     """Pixels the last x tick label reaches past the plot's right edge on a phone.
 
     Past the figure's edge plotly hides a tick label, so the right margin makes room.
+    The gap between the last tick and the edge is counted on the narrowest plot area
+    allowed: on a wider one the label needs less.
     """
-    layout = fig["layout"]
     phone = _axes(layout)
-    width = plot_width(fig, swap)
     need = 0.0
     for key, axis in layout.items():
         numeric = isinstance(axis, dict) and (axis.get("tickvals") or axis.get("dtick"))
         if key.startswith("xaxis") and numeric and axis.get("range") and not axis.get("ticktext"):
             at, label = _last_tick(axis, phone, key)
             low, high = axis["range"]
-            need = max(need, len(label) * DIGIT * FONT / 2 - (high - at) / (high - low) * width)
+            half = sum(WIDTHS.get(char, CHAR) for char in label) * FONT / 2
+            need = max(need, half - (high - at) / (high - low) * MIN_PLOT)
     return math.ceil(need)
 
 
@@ -389,7 +391,7 @@ def _layout(fig: dict[str, Any], swap: Mapping[str, str], places: list[Any]) -> 
     margin["t"] = max(need, top + (growth if over else 0))
     margin["b"] += push + (0 if over else growth)
     margin["l"] = min(margin["l"], 10 if layout.get("yaxis", {}).get("automargin") else 130)
-    margin["r"] = max(min(margin["r"], 10), _end_ticks(fig, swap))
+    margin["r"] = max(min(margin["r"], 10), _end_ticks(layout))
     found |= under | {f"layout.margin.{side}": value for side, value in margin.items()}
     found["layout.height"] = height = round(plot + margin["t"] + margin["b"])
     found["layout.title.y"] = min(layout.get("title", {}).get("y", 1), round(1 - 16 / height, 4))
