@@ -212,6 +212,25 @@ SETTING_PAGES = {
     # plotly hides; and the same plot with room for both.
     "cut-texts": [_labelled(at=2.9, right=0, ticks=[0, 3])],
     "whole-texts": [_labelled(at=0.2, right=20, ticks=[-0.2, 3.2])],
+    # An x axis title squeezed onto its tick labels by a short bottom margin, and room.
+    "crowded-title": [
+        _plot(
+            {
+                **CLEAN_LAYOUT,
+                "margin": {"l": 40, "r": 10, "t": 40, "b": 22},
+                "xaxis": {"title": {"text": "Axis title"}},
+            }
+        )
+    ],
+    "roomy-title": [
+        _plot(
+            {
+                **CLEAN_LAYOUT,
+                "margin": {"l": 40, "r": 10, "t": 40, "b": 60},
+                "xaxis": {"title": {"text": "Axis title"}},
+            }
+        )
+    ],
     # A row of long buttons is wider than a phone: plotly does not wrap it.
     "offscreen-menu": [
         _plot(
@@ -402,6 +421,12 @@ def test_cut_texts_are_caught(setting_context, settings_site, setting):
     )
     assert f"{faults[0].split(':')[0]}: tick label 3 hidden past the edge" in faults
     assert pagecheck.cut_texts(_open(setting_context, settings_site, "whole-texts", setting)) == []
+
+
+def test_axis_title_on_its_tick_labels_is_caught(setting_context, settings_site):
+    (fault,) = pagecheck.crowded_axis_titles(_open(setting_context, settings_site, "crowded-title"))
+    assert re.fullmatch(r"bm-\w+ \(“Plot…”\): the axis title 'Axis title' overlaps '[\d.]+'", fault)
+    assert pagecheck.crowded_axis_titles(_open(setting_context, settings_site, "roomy-title")) == []
 
 
 def test_menu_off_screen_is_caught(setting_context, settings_site):

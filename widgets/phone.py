@@ -137,26 +137,40 @@ def _fonts(value: Any, path: str, size: int = FONT) -> dict[str, int]:
     return found
 
 
-def _legend_rows(names: list[str], width: float, font: int) -> int:
-    """Rows a horizontal legend of ``names`` takes in ``width`` px at ``font`` px."""
-    rows, used = 1, 0.0
-    for name in names:
+def _values(array: Any) -> bool:
+    """Whether ``array`` (a list, or plotly's typed-array dict) holds any value."""
+    return any(value is not None for value in array) if isinstance(array, list) else bool(array)
+
+
+def _entry_height(trace: dict[str, Any], font: int) -> int:
+    """Pixels a legend entry of ``trace`` takes: taller with error bars in its key."""
+    bars = [trace.get(key) or {} for key in ("error_x", "error_y")]
+    bars = any(bar.get("visible") is not False and _values(bar.get("array")) for bar in bars)
+    return 29 if bars else round(1.3 * font + 3)
+
+
+def _legend_height(entries: list[tuple[str, int]], width: float, font: int) -> int:
+    """Pixels a horizontal legend of ``entries`` (name, height) takes in ``width`` px."""
+    rows, used, tallest = 0, 0.0, 0
+    for name, height in entries:
         entry = 50 + 0.55 * font * len(name)
         if used and used + entry > width:
-            rows, used = rows + 1, 0.0
+            rows, used, tallest = rows + tallest, 0.0, 0
         used += entry
-    return rows
+        tallest = max(tallest, height)
+    return rows + tallest
 
 
 def _legend_growth(fig: dict[str, Any], swap: Mapping[str, str]) -> int:
     """Extra pixels the legend needs on a phone, where fewer entries fit in a row."""
     layout = fig["layout"]
-    names = [t["name"] for t in fig["data"] if t.get("name") and t.get("showlegend") is not False]
-    names = [n for n in names if not isinstance(n, list)]
+    shown = [t for t in fig["data"] if t.get("name") and t.get("showlegend") is not False]
+    shown = [t for t in shown if not isinstance(t["name"], list)]
     size = layout.get("legend", {}).get("font", {}).get("size", 14)
-    desktop = _legend_rows(names, DESKTOP_WIDTH, size)
-    phone = _legend_rows([swap.get(n, n) for n in names], plot_width(fig, swap), FONT)
-    return max(0, phone - desktop) * LINE
+    desktop = [(t["name"], _entry_height(t, size)) for t in shown]
+    phone = [(swap.get(t["name"], t["name"]), _entry_height(t, FONT)) for t in shown]
+    grown = _legend_height(phone, plot_width(fig, swap), FONT)
+    return max(0, grown - _legend_height(desktop, DESKTOP_WIDTH, size))
 
 
 def _categories(fig: dict[str, Any], short: Mapping[str, str]) -> list[str]:
