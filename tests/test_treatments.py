@@ -10,7 +10,7 @@ from csvedit import line_of, with_cells
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from widgets import treatments
+from widgets import phone, treatments
 from widgets.data import DATA_DIR, DataError, bib_keys, parse_rows
 from widgets.live import LiveApp
 from widgets.stats import wilson, wilson_interval
@@ -457,3 +457,18 @@ def test_live_figures_have_no_static_controls_and_whole_labels():
     steps = [label for label, _ in size.controls["proportion"].options]
     assert steps == [f"{round(100 * p):d}%" for p in treatments.PROPORTIONS]
     assert size.controls["n"].description == "Your n"
+
+
+def test_sample_size_labels_row_is_left_out_only_on_a_phone():
+    """The row of study sizes over the plot is an extra: a phone hides it, the desktop not."""
+    fig = treatments.sample_size_figure()
+    names = [trace.name for trace in fig.data]
+    index = names.index(treatments.SIZE_LABELS)
+    assert fig.data[index].visible is not False  # drawn on the desktop
+    assert fig.phone["set"][f"data[{index}].visible"] == [False, None]
+
+
+def test_extras_that_name_no_trace_are_refused():
+    fig = treatments.sample_size_figure()
+    with pytest.raises(ValueError, match=r"argument 'extras' names no trace.*'Nobody'"):
+        phone.patch(fig.to_plotly_json(), [], {}, {}, [], set(), ["Nobody"])

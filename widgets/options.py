@@ -338,7 +338,7 @@ class Interactive:
         labels = {k: v for option in self.options.values() for k, v in option.shorter().items()}
         paths = {_dotted(cell) for changes in written.values() for cell in changes.written()}
         fig.phone = phone.patch(
-            fig.to_plotly_json(), states, fig.short or {}, labels, places, paths
+            fig.to_plotly_json(), states, fig.short or {}, labels, places, paths, fig.extras
         )
         return fig
 

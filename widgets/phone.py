@@ -432,11 +432,13 @@ def patch(
     labels: Mapping[str, str],
     places: list[tuple[str, Mapping[str, Any]]],
     written: set[str],
+    extras: Iterable[str] = (),
 ) -> dict[str, Any]:
     """The phone patch of ``fig`` (plotly JSON, first state), given every menu state.
 
     ``short``: shorter wordings the figure declares, ``labels`` its options'; ``places``:
-    each control's small-screen placement; ``written``: the paths the menus write.
+    each control's small-screen placement; ``written``: the paths the menus write;
+    ``extras``: names of traces of labels alone, which a phone leaves out.
     """
     swaps = swap_for([fig, *states], short, labels)
     layout = fig["layout"]
@@ -450,6 +452,15 @@ def patch(
     wanted |= _fonts(layout, "layout") | _traces(fig["data"]) | _axes(layout)
     wanted |= _notes_in_margin(layout) | _layout(fig, swaps["text"], places)
     wanted |= _ticks(fig, swaps["text"])[1]
+    left_out = set(extras)
+    unknown = left_out - {trace.get("name") for trace in fig["data"]}
+    if unknown:
+        raise ValueError(f"argument 'extras' names no trace of the figure: {sorted(unknown)}")
+    wanted |= {
+        f"data[{i}].visible": False
+        for i, trace in enumerate(fig["data"])
+        if trace.get("name") in left_out
+    }
     clash = sorted(path for path in wanted if path in written)
     if clash:
         raise ValueError(f"a menu writes {clash[0]}, which the phone layout also sets")

@@ -53,13 +53,15 @@ def in_book_build() -> bool:
 class BookFigure(go.Figure):
     """A plotly figure in the book's template, with caption, alt text, data and phone patch.
 
-    ``short``: shorter wordings of the figure's texts, for small screens.
+    ``short``: shorter wordings of the figure's texts, for small screens; ``extras``:
+    names of traces that only add labels, left out where there is no room for them.
     """
 
     caption = ""  # printed under the figure
     alt = ""  # a text alternative that says what the figure shows
     phone: dict[str, Any] | None = None  # the phone patch (widgets.phone), if any
     short: dict[str, str] | None = None  # shorter wordings of its texts
+    extras: tuple[str, ...] = ()  # traces of labels alone, left out where space is short
 
     def __init__(
         self,
@@ -69,11 +71,13 @@ class BookFigure(go.Figure):
         columns: Sequence[str] = (),
         rows: Sequence[Sequence[Any]] = (),
         short: dict[str, str] | None = None,
+        extras: Sequence[str] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.update_layout(template=style.template())
         self.caption, self.alt, self.short = caption, alt, dict(short or {})
+        self.extras = tuple(extras)
         self._columns = tuple(str(column) for column in columns)
         self._rows = tuple(tuple(row) for row in rows)
 

@@ -310,7 +310,7 @@ def _size_traces(proportion: float, sizes: dict[int, list[str]], n: int | None) 
             labels[size] = str(size)
     text = {"x": list(labels), "y": [104] * len(labels), "text": list(labels.values())}
     font = {"size": 11, "color": ink}
-    traces.append(go.Scatter(mode="text", name="Study sizes (n)", textfont=font, **text, **QUIET))
+    traces.append(go.Scatter(mode="text", name=SIZE_LABELS, textfont=font, **text, **QUIET))
     return traces
 
 
@@ -348,6 +348,9 @@ def _size_texts(proportion: float, sizes: list[int]) -> dict[str, str]:
     return {"caption": caption, "alt": alt}
 
 
+SIZE_LABELS = "Study sizes (n)"  # the trace of study-size labels over the plot
+
+
 def draw_sample_size(proportion: float, n: int | None = None) -> BookFigure:
     """The sample-size figure for one ``proportion`` and ``n`` (no controls)."""
     sizes: dict[int, list[str]] = {}  # study sizes of the forest plot on the grid, with names
@@ -364,7 +367,9 @@ def draw_sample_size(proportion: float, n: int | None = None) -> BookFigure:
     x_title = "Number of patients in the study (n, log scale)"
     short = {x_title: "Number of patients (n, log scale)", SLIDER_PREFIX: "Share improved: "}
     traces = _size_traces(proportion, sizes, n)
-    fig = BookFigure(traces, columns=columns, rows=table, short=short, **texts)
+    # The row of study sizes over the plot needs room; the bars, hovers and table keep them.
+    extras = (SIZE_LABELS,)
+    fig = BookFigure(traces, columns=columns, rows=table, short=short, extras=extras, **texts)
     ticks = [3, 5, 10, 20, 50, 100, 200, 500, 1000]
     fig.update_layout(
         height=560,
