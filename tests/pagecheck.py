@@ -24,7 +24,7 @@ with every request that leaves loopback blocked, and records in a :class:`PageRe
 Checks of the inside of figures, each run on every page with a figure in the reader
 settings that ``FIGURE_CHECKS`` in tests/test_site.py names: :func:`narrow_plot_areas`,
 :func:`misplaced_controls`, :func:`covered_plot_parts`, :func:`spilling_cell_labels`,
-:func:`cut_texts`, :func:`crowded_axis_titles` and :func:`light_figures_in_dark_mode`.
+:func:`cut_texts`, :func:`overlapping_texts` and :func:`light_figures_in_dark_mode`.
 
 The same code checks the real book and deliberately broken pages, which proves that
 each fault is caught (``tests/test_pagecheck.py``).
@@ -608,25 +608,31 @@ def cut_texts(page: Page) -> list[str]:
     ]
 
 
-#: Per plot, each axis title and the tick label or legend text it overlaps.
-CROWDED_TITLES_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd => {
-  const boxes = (sel) => Array.from(gd.querySelectorAll(sel)).filter(e => e.textContent.trim())
+#: Per plot, pairs of texts that overlap: titles, tick labels, notes, legend, text labels,
+#: slider and menu texts. Texts turned by an angle other than 90° are left out (their
+#: boxes are wider than their letters).
+OVERLAPPING_TEXTS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd => {
+  const turned = (e) => /rotate\\((-?[\\d.]+)/.exec(e.getAttribute('transform') || '');
+  const square = (e) => { const m = turned(e); return !m || Number(m[1]) % 90 === 0; };
+  const texts = Array.from(gd.querySelectorAll(
+    '.xtick text, .ytick text, .g-xtitle text, .g-ytitle text, .g-gtitle text, ' +
+    '.annotation-text, .legendtext, .legendtitletext, .textpoint text, .slider-group text, ' +
+    '.updatemenu-item-text')).filter(e => e.textContent.trim() && square(e))
     .map(e => [e.textContent, e.getBoundingClientRect()]).filter(([, r]) => r.width > 0);
-  const others = boxes('.xtick text, .ytick text, .legendtext, .legendtitletext');
   const hit = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1
     && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
-  return boxes('.g-xtitle text, .g-ytitle text').flatMap(([title, box]) =>
-    others.filter(([, other]) => hit(box, other)).map(([text]) => [title, text]));
+  return texts.flatMap(([a, box], i) =>
+    texts.slice(i + 1).filter(([, other]) => hit(box, other)).map(([b]) => [a, b]));
 })"""
 
 
-def crowded_axis_titles(page: Page) -> list[str]:
-    """Axis titles that overlap a tick label or the legend (the first such text named)."""
-    faults = []
-    for name, pairs in zip(plot_names(page), page.evaluate(CROWDED_TITLES_JS), strict=True):
-        firsts = dict(reversed(pairs))  # each title with the first text it overlaps
-        faults += [f"{name}: the axis title {t!r} overlaps {o!r}" for t, o in firsts.items()]
-    return faults
+def overlapping_texts(page: Page) -> list[str]:
+    """Texts of a figure drawn over each other (each pair named once)."""
+    return [
+        f"{name}: {a!r} overlaps {b!r}"
+        for name, pairs in zip(plot_names(page), page.evaluate(OVERLAPPING_TEXTS_JS), strict=True)
+        for a, b in dict.fromkeys(map(tuple, pairs))
+    ]
 
 
 CONTROL_BOXES_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd => {

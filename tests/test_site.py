@@ -10,8 +10,8 @@ The inside of each figure is checked too (FIGURE_CHECKS): on the phone every plo
 area is at least 200 px wide; on the phone and the light desktop every menu and
 slider is on screen and apart from the others, legends and the modebar cover no
 data or titles, each heatmap's cell labels fit their cells, no text is cut or hidden
-at the edge of the figure or its plot area, and no axis title overlaps a tick label or
-the legend; in dark mode the figures are dark.
+at the edge of the figure or its plot area, and no two texts of a figure overlap; in
+dark mode the figures are dark.
 Each check has its own tests on broken pages in tests/test_pagecheck.py.
 """
 
@@ -43,14 +43,14 @@ FIGURE_CHECKS: dict[str, tuple[object, ...]] = {
         pagecheck.covered_plot_parts,
         pagecheck.spilling_cell_labels,
         pagecheck.cut_texts,
-        pagecheck.crowded_axis_titles,
+        pagecheck.overlapping_texts,
     ),
     "desktop-light": (
         pagecheck.misplaced_controls,
         pagecheck.covered_plot_parts,
         pagecheck.spilling_cell_labels,
         pagecheck.cut_texts,
-        pagecheck.crowded_axis_titles,
+        pagecheck.overlapping_texts,
     ),
     "desktop-dark": (pagecheck.light_figures_in_dark_mode,),
 }
