@@ -144,8 +144,8 @@ def _values(array: Any) -> bool:
 
 def _entry_height(trace: dict[str, Any], font: int) -> int:
     """Pixels a legend entry of ``trace`` takes: taller with error bars in its key."""
-    bars = [trace.get(key) or {} for key in ("error_x", "error_y")]
-    bars = any(bar.get("visible") is not False and _values(bar.get("array")) for bar in bars)
+    errors = [trace.get(key) or {} for key in ("error_x", "error_y")]
+    bars = any(bar.get("visible") is not False and _values(bar.get("array")) for bar in errors)
     return 29 if bars else round(1.3 * font + 3)
 
 
@@ -218,36 +218,35 @@ def _axes(layout: dict[str, Any]) -> dict[str, Any]:
     return found
 
 
-def _last_tick(axis: dict[str, Any], phone: Mapping[str, Any], key: str) -> tuple[float, str]:
-    """Where the last tick of x axis ``key`` sits (axis units) and its label, on a phone."""
+def _last_tick(axis: dict[str, Any], phone: Mapping[str, Any], key: str) -> float | None:
+    """Where the last numeric tick of x axis ``key`` sits on a phone (axis units), if any."""
     low, high = axis["range"]
-    log = axis.get("type") == "log"
     values = phone.get(f"layout.{key}.tickvals", axis.get("tickvals"))
     if values:
-        place = {value: math.log10(value) if log else value for value in values}
-        shown = [value for value in values if low <= place[value] <= high]
-        last = max(shown, key=place.__getitem__)
-        texts = axis.get("ticktext")
-        label = texts[list(values).index(last)] if texts else f"{last:g}"
-        return place[last], label + axis.get("ticksuffix", "")
+        log = axis.get("type") == "log"
+        shown = [value for value in values if low <= (math.log10(value) if log else value) <= high]
+        return max(shown, default=None)
     dtick = phone.get(f"layout.{key}.dtick", axis.get("dtick"))
-    last = math.floor(high / dtick) * dtick
-    return last, f"{last:g}" + axis.get("ticksuffix", "")
+    return math.floor(high / dtick) * dtick
 
 
-def _end_ticks(layout: dict[str, Any]) -> int:
+def _end_ticks(layout: dict[str, Any], phone: Mapping[str, Any]) -> int:
     """Pixels the last x tick label reaches past the plot's right edge on a phone.
 
-    Past the figure's edge plotly hides a tick label, so the right margin makes room.
-    The gap between the last tick and the edge is counted on the narrowest plot area
-    allowed: on a wider one the label needs less.
+    ``phone``: the axis changes a phone makes (:func:`_axes`). Past the figure's edge
+    plotly hides a tick label, so the right margin makes room. The gap between the last
+    tick and the edge is counted on the narrowest plot area allowed: on a wider one the
+    label needs less.
     """
-    phone = _axes(layout)
     need = 0.0
     for key, axis in layout.items():
         numeric = isinstance(axis, dict) and (axis.get("tickvals") or axis.get("dtick"))
         if key.startswith("xaxis") and numeric and axis.get("range") and not axis.get("ticktext"):
-            at, label = _last_tick(axis, phone, key)
+            last = _last_tick(axis, phone, key)
+            if last is None:
+                continue
+            at = math.log10(last) if axis.get("type") == "log" else last
+            label = f"{last:g}" + axis.get("ticksuffix", "")
             low, high = axis["range"]
             half = sum(WIDTHS.get(char, CHAR) for char in label) * FONT / 2
             need = max(need, half - (high - at) / (high - low) * MIN_PLOT)
@@ -386,7 +385,9 @@ def _traces(data: list[dict[str, Any]]) -> dict[str, Any]:
     return found
 
 
-def _layout(fig: dict[str, Any], swap: Mapping[str, str], places: list[Any]) -> dict[str, Any]:
+def _layout(
+    fig: dict[str, Any], swap: Mapping[str, str], places: list[Any], axes: Mapping[str, Any]
+) -> dict[str, Any]:
     """Height, margins, notes, legend and controls: everything finds room on a phone."""
     layout = fig["layout"]
     height, margin = _geometry(layout)
@@ -405,7 +406,7 @@ def _layout(fig: dict[str, Any], swap: Mapping[str, str], places: list[Any]) -> 
     margin["t"] = max(need, top + (growth if over else 0))
     margin["b"] += push + (0 if over else growth)
     margin["l"] = min(margin["l"], 10 if layout.get("yaxis", {}).get("automargin") else 130)
-    margin["r"] = max(min(margin["r"], 10), _end_ticks(layout))
+    margin["r"] = max(min(margin["r"], 10), _end_ticks(layout, axes))
     found |= under | {f"layout.margin.{side}": value for side, value in margin.items()}
     found["layout.height"] = height = round(plot + margin["t"] + margin["b"])
     found["layout.title.y"] = min(layout.get("title", {}).get("y", 1), round(1 - 16 / height, 4))
@@ -449,8 +450,9 @@ def patch(
         wanted["layout.legend.title.side"] = "top"  # the title over the entries
     if layout.get("title", {}).get("subtitle"):
         wanted["layout.title.subtitle.font.size"] = FONT
-    wanted |= _fonts(layout, "layout") | _traces(fig["data"]) | _axes(layout)
-    wanted |= _notes_in_margin(layout) | _layout(fig, swaps["text"], places)
+    axes = _axes(layout)
+    wanted |= _fonts(layout, "layout") | _traces(fig["data"]) | axes
+    wanted |= _notes_in_margin(layout) | _layout(fig, swaps["text"], places, axes)
     wanted |= _ticks(fig, swaps["text"])[1]
     left_out = set(extras)
     unknown = left_out - {trace.get("name") for trace in fig["data"]}
