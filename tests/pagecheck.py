@@ -608,31 +608,34 @@ def cut_texts(page: Page) -> list[str]:
     ]
 
 
-#: Per plot, pairs of texts that overlap: titles, tick labels, notes, legend, text labels,
+#: Per plot, its texts and their boxes: titles, tick labels, notes, legend, text labels,
 #: slider and menu texts. Texts turned by an angle other than 90° are left out (their
 #: boxes are wider than their letters).
-OVERLAPPING_TEXTS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd => {
+FIGURE_TEXTS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd => {
   const turned = (e) => /rotate\\((-?[\\d.]+)/.exec(e.getAttribute('transform') || '');
   const square = (e) => { const m = turned(e); return !m || Number(m[1]) % 90 === 0; };
-  const texts = Array.from(gd.querySelectorAll(
+  return Array.from(gd.querySelectorAll(
     '.xtick text, .ytick text, .g-xtitle text, .g-ytitle text, .g-gtitle text, ' +
     '.annotation-text, .legendtext, .legendtitletext, .textpoint text, .slider-group text, ' +
     '.updatemenu-item-text')).filter(e => e.textContent.trim() && square(e))
-    .map(e => [e.textContent, e.getBoundingClientRect()]).filter(([, r]) => r.width > 0);
-  const hit = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1
-    && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
-  return texts.flatMap(([a, box], i) =>
-    texts.slice(i + 1).filter(([, other]) => hit(box, other)).map(([b]) => [a, b]));
+    .map(e => { const r = e.getBoundingClientRect();
+      return [e.textContent, {x: r.left, y: r.top, right: r.right, bottom: r.bottom}]; })
+    .filter(([, box]) => box.right > box.x);
 })"""
 
 
 def overlapping_texts(page: Page) -> list[str]:
-    """Texts of a figure drawn over each other (each pair named once)."""
-    return [
-        f"{name}: {a!r} overlaps {b!r}"
-        for name, pairs in zip(plot_names(page), page.evaluate(OVERLAPPING_TEXTS_JS), strict=True)
-        for a, b in dict.fromkeys(map(tuple, pairs))
-    ]
+    """Texts of a figure drawn over each other (:func:`_overlap`; each pair named once)."""
+    faults: list[str] = []
+    for name, texts in zip(plot_names(page), page.evaluate(FIGURE_TEXTS_JS), strict=True):
+        pairs = [
+            (a, b)
+            for i, (a, box) in enumerate(texts)
+            for b, other in texts[i + 1 :]
+            if _overlap(box, other)
+        ]
+        faults += [f"{name}: {a!r} overlaps {b!r}" for a, b in dict.fromkeys(pairs)]
+    return faults
 
 
 CONTROL_BOXES_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd => {
