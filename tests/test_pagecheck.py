@@ -119,10 +119,10 @@ def test_missing_chromium_fails_with_install_command(monkeypatch):
 # --- Reader settings: contrast, sideways scrolling, navigation ----------------------
 
 
-def _plot(layout: dict, caption: str = "Plot", rows: int = 3) -> str:
-    """A small figure with the given layout, as the book renders it."""
+def _plot(layout: dict, caption: str = "Plot", rows: int = 3, data: list | None = None) -> str:
+    """A small figure with ``layout`` (and ``data``, else one line), as the book renders it."""
     fig = BookFigure(
-        data=[go.Scatter(x=[1, 2, 3], y=[1, 3, 2], name="series a")],
+        data=data or [go.Scatter(x=[1, 2, 3], y=[1, 3, 2], name="series a")],
         caption=caption,
         alt="A small test plot.",
         columns=("x", "y"),
@@ -134,46 +134,27 @@ def _plot(layout: dict, caption: str = "Plot", rows: int = 3) -> str:
 
 def _heatmap(label: str) -> str:
     """A 3 × 12 heatmap with ``label`` in every cell, 12 px, in a plot as wide as a phone."""
-    fig = BookFigure(
-        data=[
-            go.Heatmap(
-                z=[[i + j for j in range(12)] for i in range(3)],
-                text=[[label] * 12] * 3,
-                texttemplate="%{text}",
-                textfont={"size": 12},
-                xgap=2,
-                ygap=2,
-                showscale=False,
-            )
-        ],
-        caption="Cells with labels",
-        alt="A small test heatmap.",
-        columns=("row", "column"),
-        rows=[(0, 0)],
+    cells = go.Heatmap(
+        z=[[i + j for j in range(12)] for i in range(3)],
+        text=[[label] * 12] * 3,
+        texttemplate="%{text}",
+        textfont={"size": 12},
+        xgap=2,
+        ygap=2,
+        showscale=False,
     )
-    fig.update_layout(height=320, margin={"l": 40, "r": 10, "t": 40, "b": 40})
-    return fig.to_book_html()
+    margin = {"l": 40, "r": 10, "t": 40, "b": 40}
+    return _plot({"height": 320, "margin": margin}, "Cells with labels", data=[cells])
 
 
 def _labelled(at: float, right: int, ticks: list[float]) -> str:
     """A plot with a text label at x = ``at``, its x range ``ticks`` (ticks every 1)."""
-    fig = BookFigure(
-        data=[
-            go.Scatter(
-                x=[at], y=[1], mode="text", text=["A label too long"], textposition="middle right"
-            )
-        ],
-        caption="Labels at the edge",
-        alt="A test plot with one label.",
-        columns=("x", "y"),
-        rows=[(at, 1)],
+    label = go.Scatter(
+        x=[at], y=[1], mode="text", text=["A label too long"], textposition="middle right"
     )
-    fig.update_layout(
-        height=300,
-        margin={"l": 40, "r": right, "t": 40, "b": 40},
-        xaxis={"range": ticks, "dtick": 1},
-    )
-    return fig.to_book_html()
+    layout = {"height": 300, "margin": {"l": 40, "r": right, "t": 40, "b": 40}}
+    layout["xaxis"] = {"range": ticks, "dtick": 1}
+    return _plot(layout, "Labels at the edge", data=[label])
 
 
 CLEAN_LAYOUT = {"width": None, "height": 320, "margin": {"l": 40, "r": 10, "t": 60, "b": 40}}
